@@ -1,0 +1,27 @@
+from django.urls import path
+
+from contacts import import_views, views
+
+app_name = "contacts"
+
+urlpatterns = [
+    path("", views.ContactListView.as_view(), name="contact_list"),
+    path("new/", views.ContactCreateView.as_view(), name="contact_create"),
+    path("export/", import_views.contact_export, name="contact_export"),
+    path("<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"),
+    path("<int:pk>/edit/", views.ContactUpdateView.as_view(), name="contact_update"),
+    path("<int:pk>/delete/", views.contact_delete, name="contact_delete"),
+    path(
+        "imports/new/", import_views.contact_import_upload, name="contact_import_upload"
+    ),
+    path(
+        "imports/<int:pk>/",
+        import_views.contact_import_detail,
+        name="contact_import_detail",
+    ),
+    path(
+        "imports/<int:pk>/run/",
+        import_views.contact_import_run,
+        name="contact_import_run",
+    ),
+]

@@ -1,0 +1,55 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _temporary_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def marketing_user(db):
+    """Marta works in marketing: contacts, segments, interactions."""
+    return UserFactory(username="marta", groups=["Marketing"])
+
+
+@pytest.fixture
+def marketing_admin(db):
+    """Adam is a marketing admin: also templates and reference data in Django admin."""
+    return UserFactory(username="adam", is_staff=True, groups=["Marketing admin"])
+
+
+@pytest.fixture
+def outsider(db):
+    """Olga has a login but belongs to no group, so she may see nothing."""
+    return UserFactory(username="olga")
+
+
+@pytest.fixture
+def marketing_client(client, marketing_user):
+    client.force_login(marketing_user)
+    return client
+
+
+@pytest.fixture
+def admin_client_for_marketing(client, marketing_admin):
+    client.force_login(marketing_admin)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client
+
+
+@pytest.fixture
+def marketing_groups(db):
+    return Group.objects.filter(name__in=["Marketing", "Marketing admin"])
