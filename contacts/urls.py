@@ -7,6 +7,7 @@ app_name = "contacts"
 urlpatterns = [
     path("", views.ContactListView.as_view(), name="contact_list"),
     path("new/", views.ContactCreateView.as_view(), name="contact_create"),
+    path("search/", views.contact_search, name="contact_search"),
     path("export/", import_views.contact_export, name="contact_export"),
     path("<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"),
     path("<int:pk>/edit/", views.ContactUpdateView.as_view(), name="contact_update"),

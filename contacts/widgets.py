@@ -1,0 +1,34 @@
+"""Form widgets that never load a whole table into the page."""
+
+from django import forms
+from django.urls import reverse_lazy
+
+
+class ContactPicker(forms.Select):
+    """A select that renders only the chosen contacts; Tom Select searches the rest.
+
+    The options come from the contact search endpoint as the user types, so a
+    form with a company field stays small with a million contacts.
+    """
+
+    def __init__(self, *, contact_type: str = "", attrs=None):
+        super().__init__(attrs)
+        self.contact_type = contact_type
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        url = reverse_lazy("contacts:contact_search")
+        if self.contact_type:
+            url = f"{url}?type={self.contact_type}"
+        context["widget"]["attrs"]["data-autocomplete-url"] = url
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        selected = {str(item) for item in value if item}
+        chosen = self.choices.queryset.filter(pk__in=selected) if selected else []
+        options = [self.create_option(name, "", "", not selected, 0)]
+        options += [
+            self.create_option(name, str(contact.pk), str(contact), True, index)
+            for index, contact in enumerate(chosen, start=1)
+        ]
+        return [(None, options, 0)]
