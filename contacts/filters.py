@@ -1,6 +1,7 @@
 """The contact list's search, filters and sorting (also used by the export)."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -34,6 +35,10 @@ class ContactFilter(django_filters.FilterSet):
     """Search box, filters and sort order of the contact list."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    company = django_filters.ModelChoiceFilter(
+        queryset=Contact.objects.filter(type=Contact.Type.COMPANY),
+        widget=forms.HiddenInput,
+    )
     type = django_filters.ChoiceFilter(label=_("Type"), choices=Contact.Type.choices)
     country = django_filters.ChoiceFilter(label=_("Country"), choices=countries)
     salesperson = django_filters.ModelChoiceFilter(

@@ -56,7 +56,11 @@ class ContactForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 _("General"),
-                Row(Column("type", css_class="col-md-3"), Column("name"), Column("name_2")),
+                Row(
+                    Column("type", css_class="col-md-3"),
+                    Column("name"),
+                    Column("name_2"),
+                ),
                 Row(Column("company"), Column("job_title")),
             ),
             Fieldset(
@@ -71,7 +75,12 @@ class ContactForm(forms.ModelForm):
             ),
             Fieldset(
                 _("Communication"),
-                Row(Column("phone"), Column("mobile"), Column("email"), Column("website")),
+                Row(
+                    Column("phone"),
+                    Column("mobile"),
+                    Column("email"),
+                    Column("website"),
+                ),
             ),
             Fieldset(
                 _("Segmentation"),
@@ -100,7 +109,9 @@ class ContactForm(forms.ModelForm):
         cleaned_data = super().clean()
         if cleaned_data.get("type") == Contact.Type.COMPANY:
             if cleaned_data.get("company"):
-                self.add_error("company", _("A company cannot belong to another company."))
+                self.add_error(
+                    "company", _("A company cannot belong to another company.")
+                )
         elif cleaned_data.get("type") == Contact.Type.PERSON:
             for field in ("industry_groups", "business_relations"):
                 if cleaned_data.get(field):
@@ -111,10 +122,16 @@ class ContactForm(forms.ModelForm):
                             "persons inherit it from their company."
                         ),
                     )
-            if self.instance.pk and self.instance.is_company and self.instance.persons.exists():
+            if (
+                self.instance.pk
+                and self.instance.is_company
+                and self.instance.persons.exists()
+            ):
                 self.add_error(
                     "type",
-                    _("This company still has persons; move them to another company first."),
+                    _(
+                        "This company still has persons; move them to another company first."
+                    ),
                 )
         company = cleaned_data.get("company")
         if company and self.instance.pk and company.pk == self.instance.pk:

@@ -29,14 +29,20 @@ REFERENCE_MODELS = [
 ]
 # Marketing admins also maintain the reference data in Django admin.
 MARKETING_ADMIN_PERMISSIONS = MARKETING_PERMISSIONS + [
-    f"{action}_{model}" for model in REFERENCE_MODELS for action in ("add", "change", "delete")
+    f"{action}_{model}"
+    for model in REFERENCE_MODELS
+    for action in ("add", "change", "delete")
 ]
 
 
 def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; make them now so
-    # the groups can be given them.
-    create_permissions(apps.get_app_config("contacts"), apps=apps, verbosity=0)
+    # the groups can be given them. create_permissions() skips app configs
+    # without a models module, which the migration state's stubs never have.
+    app_config = apps.get_app_config("contacts")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for group_name, codenames in [
@@ -45,13 +51,17 @@ def create_groups(apps, schema_editor):
     ]:
         group, _ = Group.objects.get_or_create(name=group_name)
         group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="contacts", codename__in=codenames)
+            *Permission.objects.filter(
+                content_type__app_label="contacts", codename__in=codenames
+            )
         )
 
 
 def create_contact_number_series(apps, schema_editor):
     NumberSeries = apps.get_model("contacts", "NumberSeries")
-    NumberSeries.objects.get_or_create(code="contact", defaults={"prefix": "CT", "width": 6})
+    NumberSeries.objects.get_or_create(
+        code="contact", defaults={"prefix": "CT", "width": 6}
+    )
 
 
 class Migration(migrations.Migration):

@@ -4,3 +4,28 @@ document.addEventListener("change", (event) => {
     event.target.form.requestSubmit();
   }
 });
+
+// Contact pickers: a <select data-autocomplete-url> becomes a search box that
+// asks the server for matches, so no page ever lists every contact.
+function initContactPickers() {
+  if (typeof TomSelect === "undefined") {
+    return;
+  }
+  for (const select of document.querySelectorAll("select[data-autocomplete-url]")) {
+    const url = new URL(select.dataset.autocompleteUrl, window.location.origin);
+    new TomSelect(select, {
+      valueField: "id",
+      labelField: "text",
+      searchField: [],
+      maxOptions: 20,
+      load(query, callback) {
+        url.searchParams.set("q", query);
+        fetch(url, { headers: { Accept: "application/json" } })
+          .then((response) => response.json())
+          .then((data) => callback(data.results))
+          .catch(() => callback());
+      },
+    });
+  }
+}
+document.addEventListener("DOMContentLoaded", initContactPickers);

@@ -1,0 +1,69 @@
+# The newcomer's commands: `make run` (demo app on SQLite) and `make test`.
+# DATABASE_URL=postgres://… switches any target to PostgreSQL.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# The first interpreter on PATH that is Python 3.12 or newer (.python-version
+# makes pyenv's python3 resolve to 3.12 on machines that use pyenv).
+PYTHON ?= $(shell for candidate in python3 python3.13 python3.12; do \
+	if command -v $$candidate >/dev/null 2>&1 && \
+	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	   echo $$candidate; break; fi; done)
+
+.PHONY: run test bench lint format check-python vendor-static clean
+
+run: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py load_demo_data --if-empty $(if $(DATABASE_URL),,--demo-login)
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+bench: $(VENV)/.dev
+	$(BIN)/pytest -m bench tests/benchmarks -q -s
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "Segmenta needs Python 3.12 or newer on PATH (python3, python3.12 or python3.13)." >&2; exit 1; }
+
+$(VENV)/.runtime: requirements.txt | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# Re-vendor the front-end libraries from the npm registry (the copies in
+# static/vendor/ are committed so the app needs no internet at run time).
+BOOTSTRAP_VERSION := 5.3.9
+TOM_SELECT_VERSION := 2.6.2
+vendor-static:
+	rm -rf /tmp/segmenta-vendor && mkdir -p /tmp/segmenta-vendor
+	cd /tmp/segmenta-vendor && npm pack -q bootstrap@$(BOOTSTRAP_VERSION) tom-select@$(TOM_SELECT_VERSION)
+	mkdir -p /tmp/segmenta-vendor/bootstrap /tmp/segmenta-vendor/tom-select
+	tar xzf /tmp/segmenta-vendor/bootstrap-$(BOOTSTRAP_VERSION).tgz -C /tmp/segmenta-vendor/bootstrap
+	tar xzf /tmp/segmenta-vendor/tom-select-$(TOM_SELECT_VERSION).tgz -C /tmp/segmenta-vendor/tom-select
+	cp /tmp/segmenta-vendor/bootstrap/package/dist/css/bootstrap.min.css* \
+	   /tmp/segmenta-vendor/bootstrap/package/dist/js/bootstrap.bundle.min.js* \
+	   /tmp/segmenta-vendor/bootstrap/package/LICENSE static/vendor/bootstrap/
+	cp /tmp/segmenta-vendor/tom-select/package/dist/js/tom-select.complete.min.js* \
+	   /tmp/segmenta-vendor/tom-select/package/dist/css/tom-select.bootstrap5.min.css* \
+	   /tmp/segmenta-vendor/tom-select/package/LICENSE static/vendor/tom-select/
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
