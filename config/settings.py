@@ -10,7 +10,6 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -116,11 +115,12 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# Each language is named in itself, as the language switcher shows it.
 LANGUAGES = [
-    ("en", _("English")),
-    ("sv", _("Swedish")),
-    ("fr", _("French")),
-    ("cs", _("Czech")),
+    ("en", "English"),
+    ("sv", "Svenska"),
+    ("fr", "Français"),
+    ("cs", "Čeština"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Stockholm")

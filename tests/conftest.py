@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from tests.factories import UserFactory
 
@@ -48,8 +47,3 @@ def admin_client_for_marketing(client, marketing_admin):
 def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
-
-
-@pytest.fixture
-def marketing_groups(db):
-    return Group.objects.filter(name__in=["Marketing", "Marketing admin"])

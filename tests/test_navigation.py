@@ -1,0 +1,44 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_language_switcher_offers_the_four_languages_in_their_own_names(
+    marketing_client,
+):
+    page = marketing_client.get(reverse("contacts:contact_list")).content.decode()
+
+    for name in ["English", "Svenska", "Français", "Čeština"]:
+        assert name in page
+
+
+def test_choosing_a_language_remembers_it(marketing_client):
+    response = marketing_client.post(
+        reverse("set_language"), {"language": "cs", "next": "/contacts/"}
+    )
+
+    assert response.url == "/contacts/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cs"
+
+
+def test_the_login_page_can_switch_language_before_logging_in(client):
+    response = client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+
+    assert response.status_code == 302
+
+
+def test_only_staff_see_the_admin_link(client, marketing_user, marketing_admin):
+    admin_url = reverse("admin:index")
+
+    client.force_login(marketing_user)
+    assert admin_url not in client.get("/contacts/").content.decode()
+    client.force_login(marketing_admin)
+    assert admin_url in client.get("/contacts/").content.decode()
+
+
+def test_logging_out_ends_the_session(marketing_client):
+    marketing_client.post(reverse("logout"))
+
+    assert marketing_client.get("/contacts/").status_code == 302
