@@ -1,0 +1,350 @@
+"""Demo contacts in English, Swedish, French and Czech, and fast bulk generation.
+
+`load_demo_data` calls `load()` of each app's demo_data module in app order.
+"""
+
+import random
+import time
+from collections.abc import Iterator
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from contacts.bulk import db_timestamp, insert_rows, reserve_ids
+from contacts.models import (
+    BusinessRelation,
+    Contact,
+    CorrespondenceType,
+    IndustryGroup,
+    JobResponsibility,
+    MailingGroup,
+    Salesperson,
+    Territory,
+)
+from contacts.numbering import take_numbers
+
+LOCALES = {
+    # language: (Faker locale, country, formal salutation, informal salutation)
+    "en": ("en_GB", "GB", "Dear {name}", "Hi {first}"),
+    "sv": ("sv_SE", "SE", "Bäste {name}", "Hej {first}"),
+    "fr": ("fr_FR", "FR", "Madame, Monsieur {last},", "Bonjour {first}"),
+    "cs": ("cs_CZ", "CZ", "Vážený/á {name}", "Ahoj {first}"),
+}
+SALESPEOPLE = [
+    ("AH", "Annette Hill", "Account manager"),
+    ("JO", "Jim Olive", "Sales director"),
+    ("EK", "Eva Karlsson", "Key account manager"),
+    ("ML", "Marie Laurent", "Account manager"),
+    ("PN", "Petr Novotný", "Sales representative"),
+    ("BD", "Bernard Durand", "Purchaser"),
+]
+TERRITORIES = [
+    ("UK", "United Kingdom"),
+    ("NORDIC", "Nordic countries"),
+    ("FRANCE", "France"),
+    ("CENTRAL", "Central Europe"),
+]
+TERRITORY_BY_LANGUAGE = {"en": "UK", "sv": "NORDIC", "fr": "FRANCE", "cs": "CENTRAL"}
+INDUSTRY_GROUPS = [
+    ("RETAIL", "Retail"),
+    ("MANUFACT", "Manufacturing"),
+    ("SERVICES", "Professional services"),
+    ("IT", "Information technology"),
+    ("WHOLESALE", "Wholesale"),
+    ("PUBLIC", "Public sector"),
+]
+MAILING_GROUPS = [
+    ("NEWSLETTER", "Monthly newsletter"),
+    ("XMAS-CARD", "Christmas card"),
+    ("EVENTS", "Event invitations"),
+    ("WEBINARS", "Webinar invitations"),
+    ("PRESS", "Press releases"),
+]
+BUSINESS_RELATIONS = [
+    ("CUST", "Customer"),
+    ("VEND", "Vendor"),
+    ("PARTNER", "Partner"),
+    ("PROSPECT", "Prospect"),
+    ("PRESS", "Press"),
+]
+JOB_RESPONSIBILITIES = [
+    ("CEO", "Managing director"),
+    ("PURCHASE", "Purchasing"),
+    ("IT", "IT"),
+    ("MARKETING", "Marketing"),
+    ("SALES", "Sales"),
+    ("FINANCE", "Finance"),
+]
+DEMO_COMPANIES_PER_LANGUAGE = 14
+POOL_SIZE = 300
+CONTACTS_PER_COMPANY = 8
+
+CONTACT_COLUMNS = [
+    "id",
+    "number",
+    "type",
+    "name",
+    "name_2",
+    "company_id",
+    "job_title",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country",
+    "phone",
+    "mobile",
+    "email",
+    "website",
+    "language",
+    "correspondence_type",
+    "salesperson_id",
+    "territory_id",
+    "formal_salutation",
+    "informal_salutation",
+    "exclude_from_segments",
+    "privacy_blocked",
+    "created_at",
+    "modified_at",
+]
+
+
+def load(*, contacts: int | None, seed: int, stdout) -> None:
+    """Create the reference data, then realistic demo contacts or `contacts` generated ones."""
+    randomness = random.Random(seed)
+    Faker.seed(seed)
+    references = _create_reference_data()
+    if contacts:
+        started = time.perf_counter()
+        generate_contacts(contacts, references=references, randomness=randomness)
+        stdout.write(
+            f"Generated {contacts:,} contacts in {time.perf_counter() - started:.1f} s."
+        )
+    else:
+        created = _create_demo_contacts(references=references, randomness=randomness)
+        stdout.write(f"Created {created} demo contacts with their reference data.")
+
+
+def _create_reference_data() -> dict[str, list]:
+    def ensure(model, rows):
+        return [
+            model.objects.get_or_create(code=code, defaults={"description": text})[0]
+            for code, text in rows
+        ]
+
+    salespeople = [
+        Salesperson.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "job_title": title,
+                "email": f"{code.lower()}@segmenta.example",
+                "phone": f"+46 8 555 01{index:02d}",
+            },
+        )[0]
+        for index, (code, name, title) in enumerate(SALESPEOPLE)
+    ]
+    return {
+        "salespeople": salespeople,
+        "territories": ensure(Territory, TERRITORIES),
+        "industry_groups": ensure(IndustryGroup, INDUSTRY_GROUPS),
+        "mailing_groups": ensure(MailingGroup, MAILING_GROUPS),
+        "business_relations": ensure(BusinessRelation, BUSINESS_RELATIONS),
+        "job_responsibilities": ensure(JobResponsibility, JOB_RESPONSIBILITIES),
+    }
+
+
+@transaction.atomic
+def _create_demo_contacts(
+    *, references: dict[str, list], randomness: random.Random
+) -> int:
+    territories = {territory.code: territory for territory in references["territories"]}
+    created = 0
+    for language, (locale, country, formal, informal) in LOCALES.items():
+        fake = Faker(locale)
+        for _ in range(DEMO_COMPANIES_PER_LANGUAGE):
+            company = _new_contact(
+                type=Contact.Type.COMPANY,
+                name=fake.company()[:100],
+                address=fake.street_address()[:100],
+                post_code=fake.postcode(),
+                city=fake.city()[:50],
+                country=country,
+                phone=fake.phone_number()[:30],
+                email=f"info@{fake.domain_name()}",
+                website=f"https://www.{fake.domain_name()}",
+                language=language,
+                correspondence_type=randomness.choice(CorrespondenceType.values),
+                salesperson=randomness.choice(references["salespeople"]),
+                territory=territories[TERRITORY_BY_LANGUAGE[language]],
+            )
+            company.industry_groups.set(
+                randomness.sample(references["industry_groups"], 1)
+            )
+            company.business_relations.set(
+                randomness.sample(
+                    references["business_relations"], randomness.randint(1, 2)
+                )
+            )
+            if randomness.random() < 0.4:
+                company.mailing_groups.set(
+                    randomness.sample(references["mailing_groups"], 1)
+                )
+            created += 1
+            for _ in range(randomness.randint(2, 6)):
+                _new_person(
+                    fake, company, language, formal, informal, references, randomness
+                )
+                created += 1
+        for _ in range(DEMO_COMPANIES_PER_LANGUAGE // 3):
+            loner = _new_person(
+                fake, None, language, formal, informal, references, randomness
+            )
+            loner.territory = territories[TERRITORY_BY_LANGUAGE[language]]
+            loner.save(update_fields=["territory"])
+            created += 1
+    return created
+
+
+def _new_person(
+    fake, company, language, formal, informal, references, randomness
+) -> Contact:
+    first, last = fake.first_name(), fake.last_name()
+    person = _new_contact(
+        type=Contact.Type.PERSON,
+        name=f"{first} {last}"[:100],
+        company=company,
+        job_title=fake.job()[:100],
+        address=company.address if company else fake.street_address()[:100],
+        post_code=company.post_code if company else fake.postcode(),
+        city=company.city if company else fake.city()[:50],
+        country=LOCALES[language][1],
+        phone=fake.phone_number()[:30],
+        mobile=fake.phone_number()[:30],
+        email=f"{first}.{last}@{fake.free_email_domain()}".lower().replace(" ", ""),
+        language=language,
+        correspondence_type=randomness.choice(CorrespondenceType.values),
+        salesperson=company.salesperson
+        if company
+        else randomness.choice(references["salespeople"]),
+        territory=company.territory if company else None,
+        formal_salutation=formal.format(name=f"{first} {last}", first=first, last=last),
+        informal_salutation=informal.format(first=first),
+        exclude_from_segments=randomness.random() < 0.04,
+        privacy_blocked=randomness.random() < 0.02,
+    )
+    person.mailing_groups.set(
+        randomness.sample(references["mailing_groups"], randomness.randint(0, 2))
+    )
+    person.job_responsibilities.set(
+        randomness.sample(references["job_responsibilities"], randomness.randint(1, 2))
+    )
+    return person
+
+
+def _new_contact(**fields) -> Contact:
+    return Contact.objects.create(number=take_numbers("contact")[0], **fields)
+
+
+@transaction.atomic
+def generate_contacts(
+    count: int, *, references: dict[str, list], randomness: random.Random
+) -> None:
+    """Insert `count` plausible contacts set-based (COPY / executemany), for benchmarks."""
+    pools = {language: _name_pool(locale) for language, (locale, *_) in LOCALES.items()}
+    numbers = take_numbers("contact", count)
+    ids = reserve_ids(Contact, count)
+    now = db_timestamp(timezone.now())
+    salesperson_ids = [salesperson.pk for salesperson in references["salespeople"]]
+    territory_ids = {
+        territory.code: territory.pk for territory in references["territories"]
+    }
+    mailing_group_ids = [group.pk for group in references["mailing_groups"]]
+    industry_group_ids = [group.pk for group in references["industry_groups"]]
+    responsibility_ids = [item.pk for item in references["job_responsibilities"]]
+    mailing_links: list[tuple[int, int]] = []
+    industry_links: list[tuple[int, int]] = []
+    responsibility_links: list[tuple[int, int]] = []
+
+    def rows() -> Iterator[tuple]:
+        company_id = None
+        for index, (contact_id, number) in enumerate(zip(ids, numbers, strict=True)):
+            language = randomness.choice(("en", "sv", "fr", "cs"))
+            pool = pools[language]
+            is_company = index % CONTACTS_PER_COMPANY == 0
+            first, last = (
+                randomness.choice(pool["first"]),
+                randomness.choice(pool["last"]),
+            )
+            if is_company:
+                company_id = contact_id
+                name = randomness.choice(pool["company"])
+                industry_links.append(
+                    (contact_id, randomness.choice(industry_group_ids))
+                )
+            else:
+                name = f"{first} {last}"
+                responsibility_links.append(
+                    (contact_id, randomness.choice(responsibility_ids))
+                )
+                if index % 3:
+                    mailing_links.append(
+                        (contact_id, randomness.choice(mailing_group_ids))
+                    )
+            yield (
+                contact_id,
+                number,
+                "company" if is_company else "person",
+                name,
+                "",
+                None if is_company else company_id,
+                "",
+                randomness.choice(pool["street"]),
+                "",
+                randomness.choice(pool["post_code"]),
+                randomness.choice(pool["city"]),
+                "",
+                LOCALES[language][1],
+                "",
+                "",
+                f"{first}.{last}.{contact_id}@example.com".lower().replace(" ", ""),
+                "",
+                language,
+                randomness.choice(CorrespondenceType.values),
+                randomness.choice(salesperson_ids),
+                territory_ids[TERRITORY_BY_LANGUAGE[language]],
+                "",
+                "",
+                index % 50 == 1,
+                index % 100 == 2,
+                now,
+                now,
+            )
+
+    insert_rows(Contact._meta.db_table, CONTACT_COLUMNS, rows())
+    for relation, links in [
+        ("mailing_groups", mailing_links),
+        ("industry_groups", industry_links),
+        ("job_responsibilities", responsibility_links),
+    ]:
+        field = Contact._meta.get_field(relation)
+        through = field.remote_field.through
+        columns = [
+            through._meta.get_field(field.m2m_field_name()).column,
+            through._meta.get_field(field.m2m_reverse_field_name()).column,
+        ]
+        insert_rows(through._meta.db_table, columns, links)
+
+
+def _name_pool(locale: str) -> dict[str, list[str]]:
+    fake = Faker(locale)
+    return {
+        "first": [fake.first_name() for _ in range(POOL_SIZE)],
+        "last": [fake.last_name() for _ in range(POOL_SIZE)],
+        "company": [fake.company()[:100] for _ in range(POOL_SIZE)],
+        "street": [fake.street_address()[:100] for _ in range(POOL_SIZE)],
+        "post_code": [fake.postcode() for _ in range(POOL_SIZE)],
+        "city": [fake.city()[:50] for _ in range(POOL_SIZE)],
+    }

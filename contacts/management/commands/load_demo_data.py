@@ -1,0 +1,72 @@
+from importlib import import_module
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils.module_loading import module_has_submodule
+
+from contacts.models import Contact
+
+OUR_APPS = ["contacts", "interactions", "segmentation"]
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data: realistic contacts in English, Swedish, French and Czech with their "
+        "reference data, or --contacts N generated contacts for benchmarks. Each app adds its "
+        "own demo data through its demo_data module."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--contacts",
+            type=int,
+            help="Generate this many contacts fast instead of the demo set.",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if there are contacts already.",
+        )
+        parser.add_argument(
+            "--demo-login",
+            action="store_true",
+            help=f"Create or reset the login {DEMO_USERNAME}/{DEMO_PASSWORD} (local SQLite only).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="Random seed (default 2026)."
+        )
+
+    def handle(self, *args, contacts, if_empty, demo_login, seed, **options):
+        if demo_login and connection.vendor != "sqlite":
+            raise CommandError(
+                "The demo login is only for the local SQLite database; "
+                "create real users with createsuperuser or in Django admin."
+            )
+        if if_empty and Contact.objects.exists():
+            self.stdout.write("Contacts exist already; no demo data loaded.")
+        else:
+            for app_config in apps.get_app_configs():
+                if app_config.name in OUR_APPS and module_has_submodule(
+                    app_config.module, "demo_data"
+                ):
+                    demo_data = import_module(f"{app_config.name}.demo_data")
+                    demo_data.load(contacts=contacts, seed=seed, stdout=self.stdout)
+        if demo_login:
+            self._ensure_demo_login()
+
+    def _ensure_demo_login(self):
+        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = True
+        user.save()
+        user.groups.add(Group.objects.get(name="Marketing admin"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD} at http://127.0.0.1:8000/"
+            )
+        )
