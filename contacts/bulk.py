@@ -65,6 +65,19 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) ->
     return total
 
 
+def insert_links(
+    model: type[Model], relation: str, pairs: Iterable[tuple[int, int]]
+) -> int:
+    """Insert (source id, target id) pairs into the through table of an M2M field."""
+    field = model._meta.get_field(relation)
+    through = field.remote_field.through
+    columns = [
+        through._meta.get_field(field.m2m_field_name()).column,
+        through._meta.get_field(field.m2m_reverse_field_name()).column,
+    ]
+    return insert_rows(through._meta.db_table, columns, pairs)
+
+
 def _copy(cursor, statement: str, rows: list[Sequence]) -> None:
     raw_cursor = cursor.cursor
     if hasattr(raw_cursor, "copy"):  # psycopg 3

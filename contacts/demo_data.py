@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from contacts.bulk import db_timestamp, insert_rows, reserve_ids
+from contacts.bulk import db_timestamp, insert_links, insert_rows, reserve_ids
 from contacts.models import (
     BusinessRelation,
     Contact,
@@ -324,18 +324,9 @@ def generate_contacts(
             )
 
     insert_rows(Contact._meta.db_table, CONTACT_COLUMNS, rows())
-    for relation, links in [
-        ("mailing_groups", mailing_links),
-        ("industry_groups", industry_links),
-        ("job_responsibilities", responsibility_links),
-    ]:
-        field = Contact._meta.get_field(relation)
-        through = field.remote_field.through
-        columns = [
-            through._meta.get_field(field.m2m_field_name()).column,
-            through._meta.get_field(field.m2m_reverse_field_name()).column,
-        ]
-        insert_rows(through._meta.db_table, columns, links)
+    insert_links(Contact, "mailing_groups", mailing_links)
+    insert_links(Contact, "industry_groups", industry_links)
+    insert_links(Contact, "job_responsibilities", responsibility_links)
 
 
 def _name_pool(locale: str) -> dict[str, list[str]]:

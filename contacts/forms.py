@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from contacts.imports import MAX_FILE_SIZE
 from contacts.models import Contact
 from contacts.widgets import ContactPicker
 
@@ -137,3 +138,30 @@ class ContactForm(forms.ModelForm):
         if company and self.instance.pk and company.pk == self.instance.pk:
             self.add_error("company", _("A contact cannot be its own company."))
         return cleaned_data
+
+
+class ContactImportForm(forms.Form):
+    """Upload of a CSV or XLSX file of contacts."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "A .csv (UTF-8, comma or semicolon) or .xlsx file of at most 50 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.add_input(Submit("upload", _("Check the file")))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if file.size > MAX_FILE_SIZE:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return file

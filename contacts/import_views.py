@@ -1,0 +1,79 @@
+"""Contact import (upload, preview, run) and export of the filtered list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contacts.exports import export_csv, export_xlsx
+from contacts.filters import ContactFilter
+from contacts.forms import ContactImportForm
+from contacts.imports import COLUMNS, import_contacts, preview_import, preview_rows
+from contacts.models import Contact, ContactImport
+
+
+@permission_required(
+    ["contacts.add_contactimport", "contacts.add_contact"], raise_exception=True
+)
+def contact_import_upload(request):
+    form = ContactImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_import = preview_import(
+                form.cleaned_data["file"], user=request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect(contact_import)
+    return render(
+        request,
+        "contacts/contactimport_form.html",
+        {"form": form, "columns": COLUMNS[1:]},
+    )
+
+
+def _own_import(request, pk) -> ContactImport:
+    imports = ContactImport.objects.all()
+    if not request.user.is_superuser:
+        imports = imports.filter(uploaded_by=request.user)
+    return get_object_or_404(imports, pk=pk)
+
+
+@permission_required("contacts.view_contactimport", raise_exception=True)
+def contact_import_detail(request, pk):
+    contact_import = _own_import(request, pk)
+    headers, rows = preview_rows(contact_import)
+    return render(
+        request,
+        "contacts/contactimport_detail.html",
+        {"contact_import": contact_import, "headers": headers, "rows": rows},
+    )
+
+
+@require_POST
+@permission_required(
+    ["contacts.add_contactimport", "contacts.add_contact"], raise_exception=True
+)
+def contact_import_run(request, pk):
+    contact_import = _own_import(request, pk)
+    try:
+        count = import_contacts(contact_import, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.message)
+        return redirect(contact_import)
+    messages.success(request, _("Imported %(count)d contacts.") % {"count": count})
+    return redirect("contacts:contact_list")
+
+
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_export(request):
+    filterset = ContactFilter(
+        request.GET, queryset=Contact.objects.all(), request=request
+    )
+    contacts = filterset.qs if filterset.is_valid() else Contact.objects.none()
+    if request.GET.get("format") == "xlsx":
+        return export_xlsx(contacts)
+    return export_csv(contacts)

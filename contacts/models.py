@@ -287,6 +287,13 @@ class ContactImport(models.Model):
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     imported_count = models.PositiveIntegerField(_("contacts imported"), default=0)
+    errors = models.JSONField(
+        _("first errors"),
+        default=list,
+        blank=True,
+        help_text=_("The first errors found, as [row, column, message]."),
+    )
+    ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

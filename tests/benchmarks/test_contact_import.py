@@ -1,0 +1,101 @@
+"""Importing 100,000 contacts from a CSV file: preview (parse + validate) and import."""
+
+import csv
+import io
+import random
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from contacts.imports import import_contacts, preview_import
+from contacts.models import Contact
+from tests.factories import (
+    CompanyFactory,
+    MailingGroupFactory,
+    SalespersonFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.bench, pytest.mark.django_db]
+
+IMPORT_ROWS = 100_000
+
+
+def _csv_file(rows: int) -> SimpleUploadedFile:
+    random_numbers = random.Random(7)
+    existing_company = CompanyFactory(name="Existing Holding AB")
+    SalespersonFactory(code="JO")
+    MailingGroupFactory(code="NEWSLETTER")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "type",
+            "name",
+            "company",
+            "address",
+            "post_code",
+            "city",
+            "country",
+            "email",
+            "language",
+            "correspondence_type",
+            "salesperson",
+            "mailing_groups",
+        ]
+    )
+    for row in range(rows):
+        is_company = row % 8 == 0
+        company = (
+            ""
+            if is_company
+            else (f"Company {row // 8 * 8}" if row % 3 else existing_company.number)
+        )
+        writer.writerow(
+            [
+                "company" if is_company else "person",
+                f"Company {row}" if is_company else f"Person {row}",
+                company,
+                f"Street {random_numbers.randint(1, 200)}",
+                f"{random_numbers.randint(10000, 99999)}",
+                random_numbers.choice(["Brno", "Uppsala", "Lyon", "Leeds"]),
+                random_numbers.choice(["CZ", "SE", "FR", "GB"]),
+                f"contact{row}@example.com",
+                random_numbers.choice(["cs", "sv", "fr", "en"]),
+                random_numbers.choice(["", "email", "hard_copy"]),
+                "JO",
+                "NEWSLETTER" if row % 2 else "",
+            ]
+        )
+    return SimpleUploadedFile("contacts.csv", buffer.getvalue().encode(), "text/csv")
+
+
+def test_import_of_100k_contacts_from_csv(bench_results):
+    user = UserFactory(username="importer", is_superuser=True)
+    upload = _csv_file(IMPORT_ROWS)
+    before = Contact.objects.count()
+
+    started = time.perf_counter()
+    contact_import = preview_import(upload, user=user)
+    preview_seconds = time.perf_counter() - started
+    assert contact_import.error_count == 0
+
+    started = time.perf_counter()
+    imported = import_contacts(contact_import, user=user)
+    import_seconds = time.perf_counter() - started
+
+    assert imported == IMPORT_ROWS
+    assert Contact.objects.count() == before + IMPORT_ROWS
+    bench_results.record(
+        "import CSV: preview (parse + validate)", preview_seconds, "s", rows=IMPORT_ROWS
+    )
+    bench_results.record(
+        "import CSV: import (validate + insert)", import_seconds, "s", rows=IMPORT_ROWS
+    )
+    bench_results.record(
+        "import CSV: rows per second",
+        IMPORT_ROWS / import_seconds,
+        "rows/s",
+        rows=IMPORT_ROWS,
+    )
