@@ -30,7 +30,7 @@ def _sql_floor(queries) -> float:
     ("label", "params"),
     [
         ("first page", {}),
-        ("sorted by name, page 100", {"sort": "name", "page": "100"}),
+        ("sorted by name, page 100", {"sort": "name", "page": "{page}"}),
         ("search 'berg'", {"q": "berg"}),
         ("mailing group + country", {"mailing_group": "{group}", "country": "SE"}),
     ],
@@ -38,20 +38,25 @@ def _sql_floor(queries) -> float:
 def test_contact_list_page(client, generated_contacts, bench_results, label, params):
     client.force_login(UserFactory(username="bench", is_superuser=True))
     group = MailingGroup.objects.order_by("pk").first()
-    params = {key: value.format(group=group.pk) for key, value in params.items()}
+    page = min(100, generated_contacts // 50)
+    params = {
+        key: value.format(group=group.pk, page=page) for key, value in params.items()
+    }
 
     with CaptureQueriesContext(connection) as captured:
         response = client.get(LIST_URL, params)
     assert response.status_code == 200
+    # Copy now: the next request empties the connection's query log.
+    queries = list(captured.captured_queries)
 
     seconds = best_of(3, lambda: client.get(LIST_URL, params))
-    floor = min(_sql_floor(captured.captured_queries) for _ in range(3))
+    floor = min(_sql_floor(queries) for _ in range(3))
     bench_results.record(
         f"contact list: {label}", seconds, "s", rows=generated_contacts, floor=floor
     )
     bench_results.record(
         f"contact list: {label} queries",
-        len(captured),
+        len(queries),
         "queries",
         rows=generated_contacts,
     )
