@@ -211,8 +211,14 @@ class _RowChecker:
             "e-mail": CorrespondenceType.EMAIL,
         }
         self.countries = {code for code, _name in countries}
-        self.salespeople = _codes(Salesperson)
-        self.territories = _codes(Territory)
+        self.coded_columns = [
+            (
+                "salesperson",
+                _codes(Salesperson),
+                _("There is no salesperson “%(code)s”."),
+            ),
+            ("territory", _codes(Territory), _("There is no territory “%(code)s”.")),
+        ]
         self.relations = {
             column: _codes(model) for column, model in RELATION_COLUMNS.items()
         }
@@ -303,10 +309,7 @@ class _RowChecker:
             error(
                 "correspondence_type", _("Use “hard_copy”, “email” or leave it empty.")
             )
-        for column, codes, unknown in [
-            ("salesperson", self.salespeople, _("There is no salesperson “%(code)s”.")),
-            ("territory", self.territories, _("There is no territory “%(code)s”.")),
-        ]:
+        for column, codes, unknown in self.coded_columns:
             code = cells.get(column, "")
             prepared[f"{column}_id"] = codes.get(code.upper()) if code else None
             if code and prepared[f"{column}_id"] is None:
