@@ -12,6 +12,7 @@ from django.utils import timezone
 from faker import Faker
 
 from contacts.bulk import db_timestamp, insert_links, insert_rows, reserve_ids
+from contacts.imports import CONTACT_TABLE_COLUMNS
 from contacts.models import (
     BusinessRelation,
     Contact,
@@ -79,36 +80,6 @@ JOB_RESPONSIBILITIES = [
 DEMO_COMPANIES_PER_LANGUAGE = 14
 POOL_SIZE = 300
 CONTACTS_PER_COMPANY = 8
-
-CONTACT_COLUMNS = [
-    "id",
-    "number",
-    "type",
-    "name",
-    "name_2",
-    "company_id",
-    "job_title",
-    "address",
-    "address_2",
-    "post_code",
-    "city",
-    "county",
-    "country",
-    "phone",
-    "mobile",
-    "email",
-    "website",
-    "language",
-    "correspondence_type",
-    "salesperson_id",
-    "territory_id",
-    "formal_salutation",
-    "informal_salutation",
-    "exclude_from_segments",
-    "privacy_blocked",
-    "created_at",
-    "modified_at",
-]
 
 
 def load(*, contacts: int | None, seed: int, stdout) -> None:
@@ -297,33 +268,33 @@ def generate_contacts(
                 contact_id,
                 number,
                 "company" if is_company else "person",
-                name,
+                name,  # then the other TEXT_COLUMNS: name_2, job title, addresses…
                 "",
-                None if is_company else company_id,
                 "",
                 randomness.choice(pool["street"]),
                 "",
                 randomness.choice(pool["post_code"]),
                 randomness.choice(pool["city"]),
                 "",
+                "",
+                "",
+                "",
+                "",
+                None if is_company else company_id,
                 LOCALES[language][1],
-                "",
-                "",
                 f"{first}.{last}.{contact_id}@example.com".lower().replace(" ", ""),
                 "",
                 language,
                 randomness.choice(CorrespondenceType.values),
                 randomness.choice(salesperson_ids),
                 territory_ids[TERRITORY_BY_LANGUAGE[language]],
-                "",
-                "",
                 index % 50 == 1,
                 index % 100 == 2,
                 now,
                 now,
             )
 
-    insert_rows(Contact._meta.db_table, CONTACT_COLUMNS, rows())
+    insert_rows(Contact._meta.db_table, CONTACT_TABLE_COLUMNS, rows())
     insert_links(Contact, "mailing_groups", mailing_links)
     insert_links(Contact, "industry_groups", industry_links)
     insert_links(Contact, "job_responsibilities", responsibility_links)

@@ -31,6 +31,15 @@ def _linked_through(relation: str, values, *, via_company: bool) -> Q:
     return condition
 
 
+# filter name: (the Contact M2M field, whether persons inherit it from their company)
+LINKED_FILTERS = {
+    "mailing_group": ("mailing_groups", False),
+    "job_responsibility": ("job_responsibilities", False),
+    "industry_group": ("industry_groups", True),
+    "business_relation": ("business_relations", True),
+}
+
+
 class ContactFilter(django_filters.FilterSet):
     """Search box, filters and sort order of the contact list."""
 
@@ -55,22 +64,22 @@ class ContactFilter(django_filters.FilterSet):
     mailing_group = django_filters.ModelMultipleChoiceFilter(
         label=_("Mailing group"),
         queryset=MailingGroup.objects.all(),
-        method="filter_mailing_group",
+        method="filter_linked",
     )
     industry_group = django_filters.ModelMultipleChoiceFilter(
         label=_("Industry group"),
         queryset=IndustryGroup.objects.all(),
-        method="filter_industry_group",
+        method="filter_linked",
     )
     business_relation = django_filters.ModelMultipleChoiceFilter(
         label=_("Business relation"),
         queryset=BusinessRelation.objects.all(),
-        method="filter_business_relation",
+        method="filter_linked",
     )
     job_responsibility = django_filters.ModelMultipleChoiceFilter(
         label=_("Job responsibility"),
         queryset=JobResponsibility.objects.all(),
-        method="filter_job_responsibility",
+        method="filter_linked",
     )
     exclude_from_segments = django_filters.BooleanFilter(
         label=_("Excluded from segments")
@@ -112,30 +121,10 @@ class ContactFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def filter_mailing_group(self, queryset, name, value):
+    def filter_linked(self, queryset, name, value):
         if not value:
             return queryset
+        relation, via_company = LINKED_FILTERS[name]
         return queryset.filter(
-            _linked_through("mailing_groups", value, via_company=False)
-        )
-
-    def filter_job_responsibility(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            _linked_through("job_responsibilities", value, via_company=False)
-        )
-
-    def filter_industry_group(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            _linked_through("industry_groups", value, via_company=True)
-        )
-
-    def filter_business_relation(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            _linked_through("business_relations", value, via_company=True)
+            _linked_through(relation, value, via_company=via_company)
         )
