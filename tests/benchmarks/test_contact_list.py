@@ -22,7 +22,8 @@ def _sql_floor(queries) -> float:
         started = time.perf_counter()
         for query in queries:
             cursor.execute(query["sql"])
-            cursor.fetchall()
+            if cursor.description:
+                cursor.fetchall()
         return time.perf_counter() - started
 
 
