@@ -1,5 +1,6 @@
 """The contact list page on a large contact table: server time and query count."""
 
+import re
 import time
 
 import pytest
@@ -14,6 +15,7 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
 LIST_URL = reverse("contacts:contact_list")
+SERVER_SIDE_CURSOR = re.compile(r"^DECLARE .*? CURSOR (WITH(OUT)? HOLD )?FOR ")
 
 
 def _sql_floor(queries) -> float:
@@ -21,7 +23,8 @@ def _sql_floor(queries) -> float:
     with connection.cursor() as cursor:
         started = time.perf_counter()
         for query in queries:
-            cursor.execute(query["sql"])
+            # Choice fields read through server-side cursors; run their plain SELECT.
+            cursor.execute(SERVER_SIDE_CURSOR.sub("", query["sql"]))
             if cursor.description:
                 cursor.fetchall()
         return time.perf_counter() - started
