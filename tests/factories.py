@@ -1,12 +1,19 @@
 """factory_boy factories for every model the tests create."""
 
+import functools
+import hashlib
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from contacts.models import (
     BusinessRelation,
     Contact,
+    CorrespondenceType,
     IndustryGroup,
     JobResponsibility,
     MailingGroup,
@@ -14,6 +21,19 @@ from contacts.models import (
     Territory,
 )
 from contacts.numbering import take_numbers
+from interactions.demo_letters import build_demo_letter
+from interactions.models import (
+    Campaign,
+    InformationFlow,
+    InitiatedBy,
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+    LoggedSegment,
+    TemplateDocument,
+    WordDocument,
+)
+from interactions.word_merge import read_merge_fields
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -108,3 +128,103 @@ class CompanyFactory(ContactFactory):
 
 class PersonFactory(ContactFactory):
     company = factory.SubFactory(CompanyFactory)
+
+
+@functools.cache
+def demo_letter(language: str = "en") -> bytes:
+    """A real Word letter with MERGEFIELDs, built once per language."""
+    return build_demo_letter(language)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"CAMP{n}")
+    description = factory.Faker("catch_phrase")
+
+
+class InteractionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InteractionGroup
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"GROUP{n}")
+    description = factory.Faker("bs")
+
+
+class InteractionTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InteractionTemplate
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"TMPL{n}")
+    group = factory.SubFactory(InteractionGroupFactory)
+    description = factory.Faker("catch_phrase")
+    unit_cost = Decimal("2.00")
+    unit_duration = 5
+    information_flow = InformationFlow.OUTBOUND
+    initiated_by = InitiatedBy.US
+    correspondence_type = CorrespondenceType.EMAIL
+    default_language = "en"
+
+
+class WordDocumentFactory(factory.django.DjangoModelFactory):
+    """A stored demo letter; `language` picks which one."""
+
+    class Meta:
+        model = WordDocument
+        exclude = ["language", "content"]
+
+    language = "en"
+    content = factory.LazyAttribute(lambda document: demo_letter(document.language))
+    file = factory.LazyAttribute(
+        lambda document: ContentFile(document.content, name=document.file_name)
+    )
+    file_name = factory.LazyAttribute(
+        lambda document: f"letter-{document.language}.docx"
+    )
+    size = factory.LazyAttribute(lambda document: len(document.content))
+    sha256 = factory.LazyAttribute(
+        lambda document: hashlib.sha256(document.content).hexdigest()
+    )
+    merge_fields = factory.LazyAttribute(
+        lambda document: read_merge_fields(document.content)
+    )
+
+
+class TemplateDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TemplateDocument
+
+    template = factory.SubFactory(InteractionTemplateFactory)
+    language = "en"
+    description = factory.LazyAttribute(lambda row: f"Letter ({row.language})")
+    document = factory.SubFactory(
+        WordDocumentFactory, language=factory.SelfAttribute("..language")
+    )
+
+
+class LoggedSegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LoggedSegment
+
+    segment_number = factory.Sequence(lambda n: f"SM9{n:04d}")
+    description = factory.Faker("catch_phrase")
+
+
+class InteractionLogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InteractionLogEntry
+
+    contact = factory.SubFactory(ContactFactory)
+    contact_company = factory.LazyAttribute(lambda entry: entry.contact.company_contact)
+    date = factory.LazyFunction(timezone.localdate)
+    description = factory.Faker("sentence", nb_words=4)
+    template = factory.SubFactory(InteractionTemplateFactory)
+    group = factory.LazyAttribute(lambda entry: entry.template.group)
+    language = "en"
+    salesperson = factory.SubFactory(SalespersonFactory)
+    cost = Decimal("2.00")
+    duration = 5

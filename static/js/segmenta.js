@@ -29,3 +29,13 @@ function initContactPickers() {
   }
 }
 document.addEventListener("DOMContentLoaded", initContactPickers);
+
+// A header checkbox with data-select-all="name" ticks every checkbox of that name.
+document.addEventListener("change", (event) => {
+  const name = event.target.dataset.selectAll;
+  if (name) {
+    for (const box of document.querySelectorAll(`input[type=checkbox][name="${name}"]`)) {
+      box.checked = event.target.checked;
+    }
+  }
+});

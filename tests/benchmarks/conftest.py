@@ -7,6 +7,7 @@ table (default 1,000,000).
 
 import json
 import os
+import re
 import statistics
 import time
 from dataclasses import asdict, dataclass
@@ -15,7 +16,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+SERVER_SIDE_CURSOR = re.compile(r"^DECLARE .*? CURSOR (WITH(OUT)? HOLD )?FOR ")
 RESULTS_FILE = Path(__file__).resolve().parents[2] / "bench-results.json"
 BENCH_CONTACTS = int(os.environ.get("BENCH_CONTACTS", "1000000"))
 
@@ -79,6 +82,31 @@ def best_of(repeats: int, action) -> float:
         action()
         timings.append(time.perf_counter() - started)
     return statistics.median(timings)
+
+
+def sql_floor(queries) -> float:
+    """Seconds a page's own SQL takes when run directly: what no page can beat."""
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        for query in queries:
+            # Choice fields read through server-side cursors; run their plain SELECT.
+            cursor.execute(SERVER_SIDE_CURSOR.sub("", query["sql"]))
+            if cursor.description:
+                cursor.fetchall()
+        return time.perf_counter() - started
+
+
+def measure_page(client, url, params, *, name, rows, bench_results) -> None:
+    """Record a page's median server time (against its own SQL) and its query count."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    # Copy now: the next request empties the connection's query log.
+    queries = list(captured.captured_queries)
+    seconds = best_of(3, lambda: client.get(url, params))
+    floor = min(sql_floor(queries) for _ in range(3))
+    bench_results.record(name, seconds, "s", rows=rows, floor=floor)
+    bench_results.record(f"{name} queries", len(queries), "queries", rows=rows)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,272 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from interactions.models import (
+    Campaign,
+    InteractionGroup,
+    InteractionTemplate,
+    TemplateDocument,
+    WordDocument,
+)
+from interactions.services import store_word_document
+from interactions.word_merge import MAX_DOCUMENT_BYTES, DocumentError, read_merge_fields
+
+
+def with_statistics(queryset, entries: str):
+    """Annotate interactions, cost and duration of the entries that are not cancelled."""
+    not_cancelled = Q(**{f"{entries}__cancelled": False})
+    return queryset.annotate(
+        interaction_count=Count(entries, filter=not_cancelled),
+        total_cost=Coalesce(
+            Sum(f"{entries}__cost", filter=not_cancelled),
+            Value(0),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        ),
+        total_duration=Coalesce(Sum(f"{entries}__duration", filter=not_cancelled), 0),
+    )
+
+
+class StatisticsAdmin(admin.ModelAdmin):
+    """Shows the number, cost and duration of the interactions that are not cancelled."""
+
+    statistics_relation = ""
+
+    def get_queryset(self, request):
+        return with_statistics(super().get_queryset(request), self.statistics_relation)
+
+    @admin.display(description=_("interactions"), ordering="interaction_count")
+    def interactions(self, obj):
+        return obj.interaction_count
+
+    @admin.display(description=_("cost"), ordering="total_cost")
+    def cost(self, obj):
+        return obj.total_cost
+
+    @admin.display(description=_("duration (minutes)"), ordering="total_duration")
+    def duration(self, obj):
+        return obj.total_duration
+
+
+@admin.register(InteractionGroup)
+class InteractionGroupAdmin(StatisticsAdmin):
+    statistics_relation = "log_entries"
+    list_display = ["code", "description", "interactions", "cost", "duration"]
+    search_fields = ["code", "description"]
+    readonly_fields = ["interactions", "cost", "duration"]
+
+
+class TemplateDocumentForm(forms.ModelForm):
+    """A template's document in one language; a new upload replaces it with a new version."""
+
+    upload = forms.FileField(
+        label=_("Word document (.docx)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document"
+            }
+        ),
+        help_text=_(
+            "At most 10 MB. Uploading a new file keeps the old one for history."
+        ),
+    )
+
+    class Meta:
+        model = TemplateDocument
+        fields = ["language", "description"]
+
+    def clean_language(self):
+        return self.cleaned_data["language"].strip().lower()
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if not upload:
+            return None
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(
+                gettext("The file is larger than 10 MB."), code="too_large"
+            )
+        data = upload.read()
+        try:
+            read_merge_fields(data, file_name=upload.name)
+        except DocumentError as error:
+            raise forms.ValidationError(str(error), code="not_a_document") from error
+        return {"name": upload.name, "data": data}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        missing = not self.instance.document_id and not cleaned_data.get("upload")
+        if missing and "upload" not in self.errors:
+            self.add_error("upload", gettext("Upload a Word document (.docx)."))
+        return cleaned_data
+
+
+class TemplateDocumentFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        template = self.instance
+        languages = {
+            form.cleaned_data["language"]
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("language")
+            and not form.cleaned_data.get("DELETE")
+        }
+        if languages and template.default_language not in languages:
+            raise forms.ValidationError(
+                gettext(
+                    "The default language (%(language)s) must be one of the languages "
+                    "of the documents: %(languages)s."
+                )
+                % {
+                    "language": template.default_language or gettext("none"),
+                    "languages": ", ".join(sorted(languages)),
+                }
+            )
+
+
+class TemplateDocumentInline(admin.TabularInline):
+    model = TemplateDocument
+    form = TemplateDocumentForm
+    formset = TemplateDocumentFormSet
+    extra = 0
+    fields = ["language", "description", "upload", "current_document", "fields_found"]
+    readonly_fields = ["current_document", "fields_found"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("document")
+
+    @admin.display(description=_("current document"))
+    def current_document(self, obj):
+        if not obj.document_id:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', obj.document.get_absolute_url(), obj.document
+        )
+
+    @admin.display(description=_("merge fields in the document"))
+    def fields_found(self, obj):
+        if not obj.document_id:
+            return "–"
+        if not obj.document.merge_fields:
+            return gettext("none")
+        return format_html_join(
+            " ", "<code>{}</code>", ((name,) for name in obj.document.merge_fields)
+        )
+
+
+@admin.register(InteractionTemplate)
+class InteractionTemplateAdmin(StatisticsAdmin):
+    statistics_relation = "log_entries"
+    list_display = [
+        "code",
+        "description",
+        "group",
+        "correspondence_type",
+        "default_language",
+        "document_languages",
+        "interactions",
+        "cost",
+        "duration",
+    ]
+    list_filter = [
+        "group",
+        "correspondence_type",
+        "information_flow",
+        "initiated_by",
+        "campaign",
+    ]
+    list_select_related = ["group"]
+    search_fields = ["code", "description", "group__code", "group__description"]
+    autocomplete_fields = ["group", "campaign"]
+    readonly_fields = ["interactions", "cost", "duration"]
+    inlines = [TemplateDocumentInline]
+    fieldsets = [
+        (None, {"fields": ["code", "description", "group", "campaign"]}),
+        (
+            _("Interaction"),
+            {
+                "fields": [
+                    "unit_cost",
+                    "unit_duration",
+                    "information_flow",
+                    "initiated_by",
+                    "correspondence_type",
+                    "ignore_contact_correspondence_type",
+                    "default_language",
+                ]
+            },
+        ),
+        (_("Statistics"), {"fields": ["interactions", "cost", "duration"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("documents")
+
+    @admin.display(description=_("documents"))
+    def document_languages(self, obj):
+        return ", ".join(document.language for document in obj.documents.all()) or "–"
+
+    def save_formset(self, request, form, formset, change):
+        for document_form in formset.forms:
+            upload = document_form.cleaned_data.get("upload")
+            if upload and not document_form.cleaned_data.get("DELETE"):
+                document_form.instance.document = store_word_document(
+                    upload["data"], file_name=upload["name"], user=request.user
+                )
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["code", "description", "starting_date", "ending_date"]
+    search_fields = ["code", "description"]
+    date_hierarchy = "starting_date"
+
+
+@admin.register(WordDocument)
+class WordDocumentAdmin(admin.ModelAdmin):
+    """Read-only: documents are uploaded on templates and never change."""
+
+    list_display = ["file_name", "size", "field_count", "uploaded_by", "uploaded_at"]
+    search_fields = ["file_name", "sha256"]
+    list_select_related = ["uploaded_by"]
+    fields = [
+        "file_name",
+        "download",
+        "size",
+        "sha256",
+        "merge_field_list",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("merge fields"))
+    def field_count(self, obj):
+        return len(obj.merge_fields)
+
+    @admin.display(description=_("merge fields"))
+    def merge_field_list(self, obj):
+        return format_html_join(
+            " ", "<code>{}</code>", ((name,) for name in obj.merge_fields)
+        )
+
+    @admin.display(description=_("download"))
+    def download(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_absolute_url(), gettext("Download")
+        )

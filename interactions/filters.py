@@ -1,0 +1,112 @@
+"""Filters of the Interaction Log and Logged Segments pages."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Contact, Salesperson
+from contacts.widgets import ContactPicker
+from interactions.models import (
+    Campaign,
+    Evaluation,
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+    LoggedSegment,
+)
+
+NOT_EVALUATED = "none"
+YES_NO = [("true", _("Yes")), ("false", _("No"))]
+
+
+def filter_yes_no(queryset, name, value):
+    return queryset.filter(**{name: value == "true"})
+
+
+class InteractionLogFilter(django_filters.FilterSet):
+    """Who, what, when: the filters of the Interaction Log."""
+
+    contact = django_filters.ModelChoiceFilter(
+        label=_("Contact"),
+        queryset=Contact.objects.all(),
+        widget=ContactPicker(),
+    )
+    contact_company = django_filters.ModelChoiceFilter(
+        label=_("Company"),
+        queryset=Contact.objects.filter(type=Contact.Type.COMPANY),
+        widget=ContactPicker(contact_type=Contact.Type.COMPANY),
+    )
+    template = django_filters.ModelChoiceFilter(
+        label=_("Interaction template"), queryset=InteractionTemplate.objects.all()
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Interaction group"), queryset=InteractionGroup.objects.all()
+    )
+    salesperson = django_filters.ModelChoiceFilter(
+        label=_("Salesperson"), queryset=Salesperson.objects.all()
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campaign"), queryset=Campaign.objects.all()
+    )
+    date = django_filters.DateFromToRangeFilter(
+        label=_("Date (from – to)"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    logged_segment = django_filters.NumberFilter(
+        label=_("Logged segment no."),
+        widget=forms.NumberInput(attrs={"min": 1}),
+    )
+    segment_number = django_filters.CharFilter(
+        label=_("Segment no."), lookup_expr="iexact"
+    )
+    evaluation = django_filters.ChoiceFilter(
+        label=_("Evaluation"),
+        choices=[(NOT_EVALUATED, _("(none)"))]
+        + [choice for choice in Evaluation.choices if choice[0]],
+        empty_label=_("(any)"),
+        method="filter_evaluation",
+    )
+    cancelled = django_filters.ChoiceFilter(
+        label=_("Cancelled"),
+        choices=YES_NO,
+        empty_label=_("(any)"),
+        method=filter_yes_no,
+    )
+
+    class Meta:
+        model = InteractionLogEntry
+        fields: list[str] = []
+
+    def filter_evaluation(self, queryset, name, value):
+        return queryset.filter(evaluation="" if value == NOT_EVALUATED else value)
+
+
+class LoggedSegmentFilter(django_filters.FilterSet):
+    """Search and filters of the Logged Segments page."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Created (from – to)"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campaign"), queryset=Campaign.objects.all()
+    )
+    cancelled = django_filters.ChoiceFilter(
+        label=_("Cancelled"),
+        choices=YES_NO,
+        empty_label=_("(any)"),
+        method=filter_yes_no,
+    )
+
+    class Meta:
+        model = LoggedSegment
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        condition = Q(segment_number__icontains=value) | Q(description__icontains=value)
+        if value.isdigit():
+            condition |= Q(pk=int(value))
+        return queryset.filter(condition)

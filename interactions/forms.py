@@ -1,0 +1,136 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Contact, CorrespondenceType, Salesperson
+from contacts.widgets import ContactPicker
+from interactions.models import Evaluation, InteractionTemplate
+
+AUTOMATIC = "auto"
+
+
+class InteractionForm(forms.Form):
+    """Create Interaction for one contact; empty fields take the template's defaults."""
+
+    contact = forms.ModelChoiceField(
+        label=_("Contact"),
+        queryset=Contact.objects.all(),
+        required=False,
+        widget=ContactPicker(),
+    )
+    template = forms.ModelChoiceField(
+        label=_("Interaction template"),
+        queryset=InteractionTemplate.objects.select_related("group"),
+        required=False,
+    )
+    date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=100,
+        required=False,
+        help_text=_("Left empty, the template’s description is used."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=100, required=False)
+    correspondence_type = forms.ChoiceField(
+        label=_("Correspondence type"),
+        choices=[(AUTOMATIC, _("As the template and the contact say"))]
+        + CorrespondenceType.choices,
+        initial=AUTOMATIC,
+    )
+    salesperson = forms.ModelChoiceField(
+        label=_("Salesperson"), queryset=Salesperson.objects.all(), required=False
+    )
+    evaluation = forms.ChoiceField(
+        label=_("Evaluation"), choices=Evaluation.choices, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("contact"), Column("template")),
+            Row(Column("date"), Column("salesperson"), Column("correspondence_type")),
+            Row(Column("description"), Column("subject")),
+            Row(Column("evaluation", css_class="col-md-4")),
+            Submit("save", _("Create Interaction")),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("contact") and "contact" not in self.errors:
+            self.add_error("contact", _("You must select a contact to interact with."))
+        template = cleaned_data.get("template")
+        if template and not cleaned_data.get("description"):
+            cleaned_data["description"] = template.description
+        contact = cleaned_data.get("contact")
+        if contact and contact.privacy_blocked:
+            self.add_error(
+                "contact",
+                _("This contact is privacy blocked; no interaction can be logged."),
+            )
+        for name in ("template", "salesperson", "date", "description"):
+            if not cleaned_data.get(name) and name not in self.errors:
+                self.add_error(
+                    name,
+                    _("You must fill in the %(field)s field.")
+                    % {"field": self.fields[name].label},
+                )
+        if cleaned_data.get("correspondence_type") == AUTOMATIC:
+            cleaned_data["correspondence_type"] = None
+        return cleaned_data
+
+
+class SelectedIdsField(forms.Field):
+    """The primary keys of the rows ticked in a list (checkboxes named alike)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Select at least one row."),
+        "invalid": _("The selection is not valid; reload the page and try again."),
+    }
+
+    def to_python(self, value):
+        try:
+            return sorted({int(item) for item in value or []})
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from error
+
+
+class LogEntryActionForm(forms.Form):
+    """Evaluate, cancel or restore the entries ticked on the Interaction Log."""
+
+    EVALUATE = "evaluate"
+    CANCEL = "cancel"
+    RESTORE = "restore"
+
+    entries = SelectedIdsField(
+        error_messages={"required": _("Select at least one interaction.")}
+    )
+    action = forms.ChoiceField(
+        choices=[
+            (EVALUATE, _("Evaluate")),
+            (CANCEL, _("Cancel")),
+            (RESTORE, _("Restore")),
+        ]
+    )
+    evaluation = forms.ChoiceField(
+        choices=[choice for choice in Evaluation.choices if choice[0]],
+        required=False,
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("action") == self.EVALUATE and not cleaned_data.get(
+            "evaluation"
+        ):
+            self.add_error("evaluation", _("Choose an evaluation."))
+        return cleaned_data

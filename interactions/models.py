@@ -1,0 +1,419 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import (
+    Contact,
+    CorrespondenceType,
+    ReferenceData,
+    Salesperson,
+    language_code_validator,
+)
+
+
+class InformationFlow(models.TextChoices):
+    BLANK = "", _("(none)")
+    OUTBOUND = "outbound", _("Outbound")
+    INBOUND = "inbound", _("Inbound")
+
+
+class InitiatedBy(models.TextChoices):
+    BLANK = "", _("(none)")
+    US = "us", _("Us")
+    THEM = "them", _("Them")
+
+
+class Evaluation(models.TextChoices):
+    BLANK = "", _("(none)")
+    VERY_POSITIVE = "very_positive", _("Very positive")
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+    VERY_NEGATIVE = "very_negative", _("Very negative")
+
+
+class Campaign(models.Model):
+    """A marketing campaign that interactions and segments can be attributed to."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    description = models.CharField(_("description"), max_length=100)
+    starting_date = models.DateField(_("starting date"), null=True, blank=True)
+    ending_date = models.DateField(_("ending date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ending_date__isnull=True)
+                | models.Q(starting_date__isnull=True)
+                | models.Q(ending_date__gte=models.F("starting_date")),
+                name="campaign_ends_after_it_starts",
+                violation_error_message=_(
+                    "The ending date cannot be before the starting date."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.description}"
+
+
+class InteractionGroup(ReferenceData):
+    """A kind of interaction (letters, e-mails, meetings, phone calls) for statistics."""
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("interaction group")
+        verbose_name_plural = _("interaction groups")
+
+
+class InteractionTemplate(models.Model):
+    """The defaults of one kind of interaction, with a Word document per language."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    group = models.ForeignKey(
+        InteractionGroup,
+        verbose_name=_("interaction group"),
+        on_delete=models.PROTECT,
+        related_name="templates",
+    )
+    description = models.CharField(
+        _("description"),
+        max_length=100,
+        help_text=_("Becomes the interaction’s description when none is given."),
+    )
+    unit_cost = models.DecimalField(
+        _("unit cost"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    unit_duration = models.PositiveIntegerField(_("unit duration (minutes)"), default=0)
+    information_flow = models.CharField(
+        _("information flow"),
+        max_length=10,
+        choices=InformationFlow.choices,
+        blank=True,
+        default=InformationFlow.BLANK,
+    )
+    initiated_by = models.CharField(
+        _("initiated by"),
+        max_length=10,
+        choices=InitiatedBy.choices,
+        blank=True,
+        default=InitiatedBy.BLANK,
+    )
+    correspondence_type = models.CharField(
+        _("default correspondence type"),
+        max_length=10,
+        choices=CorrespondenceType.choices,
+        blank=True,
+        default=CorrespondenceType.BLANK,
+        help_text=_(
+            "Used for contacts without a preferred correspondence type, "
+            "or for everyone when the contact’s preference is ignored."
+        ),
+    )
+    ignore_contact_correspondence_type = models.BooleanField(
+        _("ignore contact correspondence type"),
+        default=False,
+        help_text=_(
+            "Always use this template’s correspondence type, whatever the contact prefers."
+        ),
+    )
+    default_language = models.CharField(
+        _("default language"),
+        max_length=12,
+        blank=True,
+        validators=[language_code_validator],
+        help_text=_(
+            "The document in this language is used for contacts whose language "
+            "the template has no document in."
+        ),
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="templates",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("interaction template")
+        verbose_name_plural = _("interaction templates")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit_cost__gte=0),
+                name="interaction_template_unit_cost_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.description}"
+
+
+class WordDocument(models.Model):
+    """An uploaded Word file; never changed, so logged interactions can always re-merge it.
+
+    Replacing a template's document stores a new WordDocument and points the
+    template at it; the old one stays for the interactions that used it.
+    """
+
+    file = models.FileField(_("file"), upload_to="word-documents/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    merge_fields = models.JSONField(
+        _("merge fields"),
+        default=list,
+        help_text=_("The MERGEFIELD names found in the document when it was uploaded."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("Word document")
+        verbose_name_plural = _("Word documents")
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("interactions:word_document_download", args=[self.pk])
+
+
+class TemplateDocument(models.Model):
+    """The Word document of an interaction template in one language."""
+
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    language = models.CharField(
+        _("language"), max_length=12, validators=[language_code_validator]
+    )
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    document = models.ForeignKey(
+        WordDocument,
+        verbose_name=_("Word document"),
+        on_delete=models.PROTECT,
+        related_name="template_documents",
+    )
+
+    class Meta:
+        ordering = ["template", "language"]
+        verbose_name = _("template document")
+        verbose_name_plural = _("template documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "language"],
+                name="one_document_per_template_language",
+                violation_error_message=_(
+                    "This template already has a document in this language."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.template.code} ({self.language})"
+
+
+class LoggedSegment(models.Model):
+    """The archive record of a segment whose interactions have been logged."""
+
+    segment_number = models.CharField(_("segment number"), max_length=20, unique=True)
+    description = models.CharField(_("description"), max_length=100)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="logged_segments",
+    )
+    entry_count = models.PositiveIntegerField(_("interactions"), default=0)
+    contact_count = models.PositiveIntegerField(_("contacts"), default=0)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("logged segment")
+        verbose_name_plural = _("logged segments")
+        indexes = [
+            models.Index(fields=["created_at"], name="logged_segment_created_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.pk} · {self.segment_number} {self.description}"
+
+    def get_absolute_url(self):
+        return reverse("interactions:logged_segment_detail", args=[self.pk])
+
+
+class InteractionLogEntry(models.Model):
+    """One interaction with one contact; history, so only evaluation and cancellation change.
+
+    The entry number is the primary key. Every value the interaction used is
+    stored on the entry, so later edits to templates or segments never rewrite it.
+    """
+
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        related_name="interaction_log_entries",
+        db_index=False,  # the (contact, date) index below serves it
+    )
+    contact_company = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # the (contact_company, date) index below serves it
+    )
+    date = models.DateField(_("date"))
+    time = models.TimeField(_("time"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        related_name="log_entries",
+        db_index=False,  # the (template, date) index below serves it
+    )
+    group = models.ForeignKey(
+        InteractionGroup,
+        verbose_name=_("interaction group"),
+        on_delete=models.PROTECT,
+        related_name="log_entries",
+        db_index=False,  # the (group, date) index below serves it
+    )
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    information_flow = models.CharField(
+        _("information flow"),
+        max_length=10,
+        choices=InformationFlow.choices,
+        blank=True,
+    )
+    initiated_by = models.CharField(
+        _("initiated by"), max_length=10, choices=InitiatedBy.choices, blank=True
+    )
+    correspondence_type = models.CharField(
+        _("correspondence type"),
+        max_length=10,
+        choices=CorrespondenceType.choices,
+        blank=True,
+    )
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, default=0)
+    duration = models.PositiveIntegerField(_("duration (minutes)"), default=0)
+    salesperson = models.ForeignKey(
+        Salesperson,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        related_name="interaction_log_entries",
+        db_index=False,  # the (salesperson, date) index below serves it
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interaction_log_entries",
+        db_index=False,  # the (campaign, date) index below serves it
+    )
+    evaluation = models.CharField(
+        _("evaluation"),
+        max_length=15,
+        choices=Evaluation.choices,
+        blank=True,
+        default=Evaluation.BLANK,
+    )
+    attempt_failed = models.BooleanField(_("attempt failed"), default=False)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    document = models.ForeignKey(
+        WordDocument,
+        verbose_name=_("Word document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="log_entries",
+    )
+    document_is_personalised = models.BooleanField(
+        _("personalised document"),
+        default=False,
+        help_text=_("The document was edited for this contact and is used as it is."),
+    )
+    personal_comment = models.TextField(_("personal comment"), blank=True)
+    logged_segment = models.ForeignKey(
+        LoggedSegment,
+        verbose_name=_("logged segment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
+    segment_number = models.CharField(_("segment number"), max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("interaction log entry")
+        verbose_name_plural = _("interaction log entries")
+        indexes = [
+            models.Index(fields=["contact", "-date"], name="entry_contact_date_idx"),
+            models.Index(
+                fields=["contact_company", "-date"], name="entry_company_date_idx"
+            ),
+            models.Index(fields=["template", "-date"], name="entry_template_date_idx"),
+            models.Index(fields=["group", "-date"], name="entry_group_date_idx"),
+            models.Index(
+                fields=["salesperson", "-date"], name="entry_salesperson_date_idx"
+            ),
+            models.Index(fields=["campaign", "-date"], name="entry_campaign_date_idx"),
+            models.Index(fields=["-date"], name="entry_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost__gte=0), name="entry_cost_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pk} · {self.contact.number} · {self.description}"

@@ -1,0 +1,191 @@
+"""Writes of interaction data; each owns its transaction."""
+
+import datetime
+import hashlib
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from contacts.models import Contact, CorrespondenceType, Salesperson
+from interactions.models import (
+    Campaign,
+    Evaluation,
+    InteractionLogEntry,
+    InteractionTemplate,
+    LoggedSegment,
+    TemplateDocument,
+    WordDocument,
+)
+from interactions.word_merge import read_merge_fields
+
+ENTRIES_NAMED = 5
+
+
+def store_word_document(data: bytes, *, file_name: str, user) -> WordDocument:
+    """Check an uploaded Word file and keep it, unchangeable, through the storage API.
+
+    Raises word_merge.DocumentError with a message for the user when the file is
+    not a safe, readable .docx; nothing is stored then.
+    """
+    merge_fields = read_merge_fields(data, file_name=file_name)
+    with transaction.atomic():
+        document = WordDocument(
+            file_name=file_name,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            merge_fields=merge_fields,
+            uploaded_by=user,
+        )
+        document.file.save(file_name, ContentFile(data), save=False)
+        document.save()
+    return document
+
+
+def template_document_for(
+    template: InteractionTemplate, language: str
+) -> TemplateDocument | None:
+    """The template's document in `language`, else in its default language."""
+    documents = {document.language: document for document in template.documents.all()}
+    return documents.get(language) or documents.get(template.default_language)
+
+
+def interaction_language(template: InteractionTemplate, contact: Contact) -> str:
+    """The contact's language if the template has a document in it, else the default."""
+    if template.documents.filter(language=contact.language).exists():
+        return contact.language
+    return template.default_language
+
+
+def correspondence_type_for(template: InteractionTemplate, contact: Contact) -> str:
+    """The template's type if it ignores the contact or the contact has none, else the contact's."""
+    if template.ignore_contact_correspondence_type or not contact.correspondence_type:
+        return template.correspondence_type
+    return contact.correspondence_type
+
+
+def create_interaction(
+    contact: Contact,
+    *,
+    template: InteractionTemplate,
+    date: datetime.date,
+    description: str,
+    salesperson: Salesperson,
+    user,
+    subject: str = "",
+    correspondence_type: str | None = None,
+    evaluation: str = Evaluation.BLANK,
+    time: datetime.time | None = None,
+    attempt_failed: bool = False,
+    campaign: Campaign | None = None,
+) -> InteractionLogEntry:
+    """Log one interaction with one contact, with the template's defaults.
+
+    A `correspondence_type` of None means "resolve it": the template's type when
+    it ignores the contact's preference or the contact has none, else the contact's.
+    """
+    if contact.privacy_blocked:
+        raise ValidationError(
+            _("%(contact)s is privacy blocked; no interaction can be logged.")
+            % {"contact": contact}
+        )
+    if correspondence_type is None:
+        correspondence_type = correspondence_type_for(template, contact)
+    language = interaction_language(template, contact)
+    template_document = template_document_for(template, language)
+    with transaction.atomic():
+        return InteractionLogEntry.objects.create(
+            contact=contact,
+            contact_company=contact.company_contact,
+            date=date,
+            time=time,
+            description=description or template.description,
+            subject=subject,
+            template=template,
+            group_id=template.group_id,
+            language=language,
+            information_flow=template.information_flow,
+            initiated_by=template.initiated_by,
+            correspondence_type=correspondence_type or CorrespondenceType.BLANK,
+            cost=Decimal(template.unit_cost),
+            duration=template.unit_duration,
+            salesperson=salesperson,
+            campaign=campaign or template.campaign,
+            evaluation=evaluation,
+            attempt_failed=attempt_failed,
+            document=template_document.document if template_document else None,
+            created_by=user,
+        )
+
+
+def evaluate_entries(entries: QuerySet[InteractionLogEntry], *, evaluation: str) -> int:
+    """Give every selected entry the same evaluation; return how many changed."""
+    if evaluation not in Evaluation.values:
+        raise ValidationError(_("Choose an evaluation."))
+    with transaction.atomic():
+        return entries.update(evaluation=evaluation)
+
+
+def cancel_entries(entries: QuerySet[InteractionLogEntry]) -> int:
+    """Mark the selected entries cancelled; they stay in the history."""
+    with transaction.atomic():
+        return entries.filter(cancelled=False).update(cancelled=True)
+
+
+def restore_entries(entries: QuerySet[InteractionLogEntry]) -> int:
+    """Undo the cancellation of the selected entries.
+
+    Refused for all of them while any belongs to a cancelled logged segment:
+    such entries come back only with their logged segment.
+    """
+    with transaction.atomic():
+        blocked = list(
+            entries.filter(logged_segment__cancelled=True)
+            .order_by("pk")
+            .values_list("pk", "logged_segment_id")[: ENTRIES_NAMED + 1]
+        )
+        if blocked:
+            raise ValidationError(
+                _(
+                    "Entries %(entries)s belong to a cancelled logged segment "
+                    "(%(segments)s). Restore the logged segment instead; "
+                    "nothing was restored."
+                )
+                % {
+                    "entries": ", ".join(
+                        str(entry_id) for entry_id, _segment in blocked[:ENTRIES_NAMED]
+                    )
+                    + ("…" if len(blocked) > ENTRIES_NAMED else ""),
+                    "segments": ", ".join(
+                        sorted({str(segment_id) for _entry, segment_id in blocked})
+                    ),
+                }
+            )
+        return entries.filter(cancelled=True).update(cancelled=False)
+
+
+def cancel_logged_segment(logged_segment: LoggedSegment) -> int:
+    """Cancel a logged segment and, in one statement, all its interactions."""
+    return _set_logged_segment_cancelled(logged_segment, cancelled=True)
+
+
+def restore_logged_segment(logged_segment: LoggedSegment) -> int:
+    """Restore a cancelled logged segment and, in one statement, all its interactions."""
+    return _set_logged_segment_cancelled(logged_segment, cancelled=False)
+
+
+def _set_logged_segment_cancelled(
+    logged_segment: LoggedSegment, *, cancelled: bool
+) -> int:
+    with transaction.atomic():
+        locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
+        locked.cancelled = cancelled
+        locked.save(update_fields=["cancelled"])
+        changed = InteractionLogEntry.objects.filter(logged_segment=locked).update(
+            cancelled=cancelled
+        )
+    logged_segment.cancelled = cancelled
+    return changed

@@ -1,0 +1,249 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from contacts.models import Contact
+from interactions.filters import InteractionLogFilter, LoggedSegmentFilter
+from interactions.forms import InteractionForm, LogEntryActionForm
+from interactions.models import (
+    Evaluation,
+    InteractionLogEntry,
+    LoggedSegment,
+    WordDocument,
+)
+from interactions.services import (
+    cancel_entries,
+    cancel_logged_segment,
+    create_interaction,
+    evaluate_entries,
+    restore_entries,
+    restore_logged_segment,
+)
+
+ENTRIES_PER_PAGE = 50
+LOG_ENTRY_COLUMNS = [
+    "contact",
+    "contact_company",
+    "template",
+    "salesperson",
+    "logged_segment",
+]
+
+
+def log_entries_for_list():
+    """Entries with what a list row shows, in a fixed number of queries."""
+    return InteractionLogEntry.objects.select_related(*LOG_ENTRY_COLUMNS).only(
+        "pk",
+        "date",
+        "description",
+        "subject",
+        "correspondence_type",
+        "evaluation",
+        "cost",
+        "duration",
+        "cancelled",
+        "segment_number",
+        "contact__number",
+        "contact__name",
+        "contact_company__name",
+        "template__code",
+        "salesperson__code",
+        "logged_segment__cancelled",
+    )
+
+
+class InteractionLogView(PermissionRequiredMixin, ListView):
+    """Every interaction logged, newest first, with filters and bulk actions."""
+
+    permission_required = "interactions.view_interactionlogentry"
+    raise_exception = True
+    paginate_by = ENTRIES_PER_PAGE
+    template_name = "interactions/interactionlogentry_list.html"
+
+    def get_queryset(self):
+        self.filterset = InteractionLogFilter(
+            self.request.GET, queryset=log_entries_for_list(), request=self.request
+        )
+        if not self.filterset.is_valid():
+            return InteractionLogEntry.objects.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter=self.filterset,
+            evaluations=[choice for choice in Evaluation.choices if choice[0]],
+            **kwargs,
+        )
+
+
+@require_POST
+@permission_required("interactions.change_interactionlogentry", raise_exception=True)
+def interaction_log_action(request):
+    """Evaluate, cancel or restore the ticked entries, then go back to the list."""
+    form = LogEntryActionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to_list(request)
+    entries = InteractionLogEntry.objects.filter(pk__in=form.cleaned_data["entries"])
+    action = form.cleaned_data["action"]
+    try:
+        if action == LogEntryActionForm.EVALUATE:
+            count = evaluate_entries(
+                entries, evaluation=form.cleaned_data["evaluation"]
+            )
+            message = ngettext(
+                "%(count)d interaction evaluated.",
+                "%(count)d interactions evaluated.",
+                count,
+            )
+        elif action == LogEntryActionForm.CANCEL:
+            count = cancel_entries(entries)
+            message = ngettext(
+                "%(count)d interaction cancelled.",
+                "%(count)d interactions cancelled.",
+                count,
+            )
+        else:
+            count = restore_entries(entries)
+            message = ngettext(
+                "%(count)d interaction restored.",
+                "%(count)d interactions restored.",
+                count,
+            )
+    except ValidationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, message % {"count": count})
+    return _back_to_list(request)
+
+
+def _back_to_list(request):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("interactions:interaction_log")
+
+
+@permission_required("interactions.add_interactionlogentry", raise_exception=True)
+def interaction_create(request):
+    """Create Interaction: log one interaction with one contact."""
+    initial = {}
+    contact_id = request.GET.get("contact", "")
+    if contact_id.isdigit():
+        contact = Contact.objects.filter(pk=contact_id).first()
+        if contact:
+            initial = {"contact": contact, "salesperson": contact.salesperson_id}
+    if not initial.get("salesperson") and hasattr(request.user, "salesperson"):
+        initial["salesperson"] = request.user.salesperson
+    form = InteractionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = create_interaction(
+                data["contact"],
+                template=data["template"],
+                date=data["date"],
+                description=data["description"],
+                subject=data["subject"],
+                correspondence_type=data["correspondence_type"],
+                salesperson=data["salesperson"],
+                evaluation=data["evaluation"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Interaction %(number)d logged for %(contact)s.")
+                % {"number": entry.pk, "contact": entry.contact},
+            )
+            return redirect(entry.contact)
+    return render(request, "interactions/interaction_form.html", {"form": form})
+
+
+class LoggedSegmentListView(PermissionRequiredMixin, ListView):
+    """The archive of logged segments."""
+
+    permission_required = "interactions.view_loggedsegment"
+    raise_exception = True
+    paginate_by = ENTRIES_PER_PAGE
+
+    def get_queryset(self):
+        queryset = LoggedSegment.objects.select_related("created_by", "campaign")
+        self.filterset = LoggedSegmentFilter(
+            self.request.GET, queryset=queryset, request=self.request
+        )
+        if not self.filterset.is_valid():
+            return LoggedSegment.objects.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+class LoggedSegmentDetailView(PermissionRequiredMixin, DetailView):
+    """A logged segment and its interactions."""
+
+    permission_required = "interactions.view_loggedsegment"
+    raise_exception = True
+    queryset = LoggedSegment.objects.select_related("created_by", "campaign")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entries = log_entries_for_list().filter(logged_segment=self.object)
+        paginator = Paginator(entries, ENTRIES_PER_PAGE)
+        context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
+        return context
+
+
+@permission_required("interactions.change_loggedsegment", raise_exception=True)
+def logged_segment_cancel(request, pk):
+    """Ask, then cancel or restore a logged segment with all its interactions."""
+    logged_segment = get_object_or_404(LoggedSegment, pk=pk)
+    if request.method == "POST":
+        if logged_segment.cancelled:
+            count = restore_logged_segment(logged_segment)
+            message = ngettext(
+                "Logged segment %(number)d restored with its %(count)d interaction.",
+                "Logged segment %(number)d restored with its %(count)d interactions.",
+                count,
+            )
+        else:
+            count = cancel_logged_segment(logged_segment)
+            message = ngettext(
+                "Logged segment %(number)d cancelled with its %(count)d interaction.",
+                "Logged segment %(number)d cancelled with its %(count)d interactions.",
+                count,
+            )
+        messages.success(
+            request, message % {"number": logged_segment.pk, "count": count}
+        )
+        return redirect(logged_segment)
+    return render(
+        request,
+        "interactions/loggedsegment_confirm_cancel.html",
+        {"logged_segment": logged_segment},
+    )
+
+
+@permission_required("interactions.view_worddocument", raise_exception=True)
+def word_document_download(request, pk):
+    """Download a stored Word document as it was uploaded."""
+    document = get_object_or_404(WordDocument, pk=pk)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.file_name
+    )
