@@ -1,17 +1,19 @@
-"""Set-based loading of many rows that come from Python (imports, generated data).
+"""Set-based writes of many rows, inside the caller's transaction.
 
-PostgreSQL gets COPY FROM STDIN, SQLite one executemany; both run inside the
-caller's transaction. Values must already be in database form (see db_value).
+Rows that come from Python (imports, generated data): PostgreSQL gets COPY FROM
+STDIN, SQLite one executemany; values must already be in database form. Rows
+that come from other tables: one INSERT … SELECT built by the ORM.
 """
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from itertools import islice
+from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 COPY_CHUNK_ROWS = 50_000
 
@@ -90,3 +92,22 @@ def _copy(cursor, statement: str, rows: list[Sequence]) -> None:
     csv.writer(buffer, quoting=csv.QUOTE_NOTNULL).writerows(rows)
     buffer.seek(0)
     raw_cursor.copy_expert(f"{statement} WITH (FORMAT csv)", buffer)
+
+
+def insert_from_queryset(
+    model: type[Model], columns: Mapping[str, Any], queryset: QuerySet
+) -> int:
+    """INSERT INTO model (columns) SELECT … built by the ORM; return the row count.
+
+    `columns` maps each target column to an expression over `queryset`'s model.
+    The whole copy runs in the database: no row passes through Python.
+    """
+    select = queryset.values(
+        **{f"column_{index}": value for index, value in enumerate(columns.values())}
+    )
+    sql, params = select.query.sql_with_params()
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({quoted}) {sql}", params)
+        return cursor.rowcount

@@ -18,7 +18,7 @@ from contacts.models import (
 )
 
 
-def _linked_through(relation: str, values, *, via_company: bool) -> Q:
+def linked_through(relation: str, values, *, via_company: bool) -> Q:
     """Contacts linked to any of `values` through an M2M, directly or through their company."""
     field = Contact._meta.get_field(relation)
     linked = field.remote_field.through.objects.filter(
@@ -125,6 +125,4 @@ class ContactFilter(django_filters.FilterSet):
         if not value:
             return queryset
         relation, via_company = LINKED_FILTERS[name]
-        return queryset.filter(
-            _linked_through(relation, value, via_company=via_company)
-        )
+        return queryset.filter(linked_through(relation, value, via_company=via_company))

@@ -34,6 +34,7 @@ from interactions.models import (
     WordDocument,
 )
 from interactions.word_merge import read_merge_fields
+from segmentation.models import Segment, SegmentLine
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -109,6 +110,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Contact
+        skip_postgeneration_save = True
 
     number = factory.LazyFunction(lambda: take_numbers("contact")[0])
     type = Contact.Type.PERSON
@@ -119,6 +121,21 @@ class ContactFactory(factory.django.DjangoModelFactory):
     country = "SE"
     email = factory.Faker("email")
     language = "sv"
+
+    @factory.post_generation
+    def mailing_groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.mailing_groups.add(*extracted)
+
+    @factory.post_generation
+    def job_responsibilities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.job_responsibilities.add(*extracted)
+
+    @factory.post_generation
+    def industry_groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.industry_groups.add(*extracted)
 
 
 class CompanyFactory(ContactFactory):
@@ -228,3 +245,19 @@ class InteractionLogEntryFactory(factory.django.DjangoModelFactory):
     salesperson = factory.SubFactory(SalespersonFactory)
     cost = Decimal("2.00")
     duration = 5
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Segment
+
+    number = factory.LazyFunction(lambda: take_numbers("segment")[0])
+    description = factory.Faker("catch_phrase")
+
+
+class SegmentLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SegmentLine
+
+    segment = factory.SubFactory(SegmentFactory)
+    contact = factory.SubFactory(ContactFactory)

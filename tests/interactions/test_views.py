@@ -156,3 +156,17 @@ def test_a_logged_segment_page_lists_its_interactions(marketing_client):
     for entry in entries:
         assert entry.description in page
     assert "Not in this segment" not in page
+
+
+def test_a_contact_with_interactions_cannot_be_deleted(marketing_client):
+    contact = ContactFactory()
+    InteractionLogEntryFactory(contact=contact)
+
+    response = marketing_client.post(
+        reverse("contacts:contact_delete", args=[contact.pk]), follow=True
+    )
+
+    page = response.content.decode()
+    assert "cannot be deleted because it is still used" in page
+    assert "Interaction log entries" in page
+    assert contact.__class__.objects.filter(pk=contact.pk).exists()

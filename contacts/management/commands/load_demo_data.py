@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.module_loading import module_has_submodule
 
-from contacts.models import Contact
+from contacts.models import Contact, Salesperson
 
 OUR_APPS = ["contacts", "interactions", "segmentation"]
 DEMO_USERNAME = "demo"
@@ -65,6 +65,8 @@ class Command(BaseCommand):
         user.is_staff = True
         user.save()
         user.groups.add(Group.objects.get(name="Marketing admin"))
+        # Letters and interactions the demo user writes default to this salesperson.
+        Salesperson.objects.filter(code="AH", user__isnull=True).update(user=user)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD} at http://127.0.0.1:8000/"

@@ -1,0 +1,331 @@
+"""Segment criteria: JSON parameters -> a queryset of contacts, and back into words.
+
+Read-only. The same parameters are stored on every criteria step and in saved
+criteria, so a step can be shown, counted and replayed against today's contacts.
+Choices are stored by code (mailing group NEWSLETTER, salesperson AH), not by
+database id, so saved criteria stay readable and survive re-imports.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.datastructures import MultiValueDict
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from contacts.filters import LINKED_FILTERS, linked_through
+from contacts.models import (
+    BusinessRelation,
+    Contact,
+    CorrespondenceType,
+    IndustryGroup,
+    JobResponsibility,
+    MailingGroup,
+    Salesperson,
+    Territory,
+)
+from interactions.models import (
+    Campaign,
+    Evaluation,
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+    LoggedSegment,
+)
+
+HAS = "has"
+HAS_NOT = "has_not"
+SEPARATORS = re.compile(r"[\s,;|]+")
+INTERACTION_FILTERS = [
+    "interaction_template",
+    "interaction_group",
+    "interaction_evaluation",
+    "interaction_campaign",
+    "interaction_date",
+    "interaction_include_cancelled",
+]
+
+
+LINKED_MODELS = {MailingGroup, IndustryGroup, BusinessRelation, JobResponsibility}
+
+
+def _codes(model, label):
+    return django_filters.ModelMultipleChoiceFilter(
+        label=label,
+        queryset=model.objects.all(),
+        to_field_name="code",
+        method="filter_linked" if model in LINKED_MODELS else None,
+        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    )
+
+
+def _collected(queryset, name, value):
+    """The interaction filters are applied together, in filter_queryset."""
+    return queryset
+
+
+class ContactCriteria(django_filters.FilterSet):
+    """Every dimension contacts are selected on; all filters given must match."""
+
+    type = django_filters.ChoiceFilter(
+        label=gettext_lazy("Type"), choices=Contact.Type.choices
+    )
+    number = django_filters.CharFilter(
+        label=gettext_lazy("No."),
+        method="filter_numbers",
+        help_text=gettext_lazy("One or more contact numbers."),
+    )
+    name = django_filters.CharFilter(
+        label=gettext_lazy("Name contains"), lookup_expr="icontains"
+    )
+    post_code_from = django_filters.CharFilter(
+        label=gettext_lazy("Post code from"), field_name="post_code", lookup_expr="gte"
+    )
+    post_code_to = django_filters.CharFilter(
+        label=gettext_lazy("Post code to"), field_name="post_code", lookup_expr="lte"
+    )
+    city = django_filters.CharFilter(label=gettext_lazy("City"), lookup_expr="iexact")
+    country = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("Country"),
+        choices=countries,
+        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    )
+    language = django_filters.CharFilter(
+        label=gettext_lazy("Language"),
+        method="filter_languages",
+        help_text=gettext_lazy("One or more language codes, e.g. “sv cs”."),
+    )
+    salesperson = _codes(Salesperson, gettext_lazy("Salesperson"))
+    territory = _codes(Territory, gettext_lazy("Territory"))
+    correspondence_type = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("Correspondence type"),
+        choices=[choice for choice in CorrespondenceType.choices if choice[0]],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    created = django_filters.DateFromToRangeFilter(
+        label=gettext_lazy("Created (from – to)"),
+        field_name="created_at",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    mailing_group = _codes(MailingGroup, gettext_lazy("Mailing group"))
+    industry_group = _codes(IndustryGroup, gettext_lazy("Industry group"))
+    business_relation = _codes(BusinessRelation, gettext_lazy("Business relation"))
+    job_responsibility = _codes(JobResponsibility, gettext_lazy("Job responsibility"))
+    interaction = django_filters.ChoiceFilter(
+        label=gettext_lazy("Interaction history"),
+        choices=[
+            (HAS, gettext_lazy("Has an interaction")),
+            (HAS_NOT, gettext_lazy("Has no interaction")),
+        ],
+        empty_label=gettext_lazy("(any)"),
+        method=_collected,
+    )
+    interaction_template = django_filters.ModelMultipleChoiceFilter(
+        label=gettext_lazy("… with template"),
+        queryset=InteractionTemplate.objects.all(),
+        to_field_name="code",
+        method=_collected,
+        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    )
+    interaction_group = django_filters.ModelMultipleChoiceFilter(
+        label=gettext_lazy("… in group"),
+        queryset=InteractionGroup.objects.all(),
+        to_field_name="code",
+        method=_collected,
+        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    )
+    interaction_evaluation = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("… evaluated"),
+        choices=[choice for choice in Evaluation.choices if choice[0]],
+        method=_collected,
+        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    )
+    interaction_campaign = django_filters.ModelMultipleChoiceFilter(
+        label=gettext_lazy("… in campaign"),
+        queryset=Campaign.objects.all(),
+        to_field_name="code",
+        method=_collected,
+        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    )
+    interaction_date = django_filters.DateFromToRangeFilter(
+        label=gettext_lazy("… dated (from – to)"),
+        method=_collected,
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    interaction_include_cancelled = django_filters.BooleanFilter(
+        label=gettext_lazy("… counting cancelled interactions"),
+        method=_collected,
+        widget=forms.CheckboxInput,
+    )
+    logged_segment = django_filters.ModelMultipleChoiceFilter(
+        label=gettext_lazy("In logged segment"),
+        queryset=LoggedSegment.objects.all(),
+        method="filter_logged_segment",
+        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    )
+
+    class Meta:
+        model = Contact
+        fields: list[str] = []
+
+    def filter_numbers(self, queryset, name, value):
+        return queryset.filter(number__in=split_values(value, upper=True))
+
+    def filter_languages(self, queryset, name, value):
+        return queryset.filter(language__in=split_values(value))
+
+    def filter_linked(self, queryset, name, value):
+        if not value:
+            return queryset
+        relation, via_company = LINKED_FILTERS[name]
+        return queryset.filter(linked_through(relation, value, via_company=via_company))
+
+    def filter_logged_segment(self, queryset, name, value):
+        if not value:
+            return queryset
+        entries = InteractionLogEntry.objects.filter(
+            logged_segment__in=value, contact=OuterRef("pk")
+        )
+        return queryset.filter(Exists(entries))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        wanted = data.get("interaction")
+        details = any(data.get(name) for name in INTERACTION_FILTERS[:-1])
+        if not wanted and not details:
+            return queryset
+        entries = InteractionLogEntry.objects.filter(contact=OuterRef("pk"))
+        if not data.get("interaction_include_cancelled"):
+            entries = entries.filter(cancelled=False)
+        for name, lookup in [
+            ("interaction_template", "template__in"),
+            ("interaction_group", "group__in"),
+            ("interaction_evaluation", "evaluation__in"),
+            ("interaction_campaign", "campaign__in"),
+        ]:
+            if data.get(name):
+                entries = entries.filter(**{lookup: data[name]})
+        dates = data.get("interaction_date")
+        if dates and dates.start:
+            entries = entries.filter(date__gte=dates.start)
+        if dates and dates.stop:
+            entries = entries.filter(date__lte=dates.stop)
+        condition = Exists(entries)
+        return queryset.filter(~condition if wanted == HAS_NOT else condition)
+
+
+def split_values(value: str, *, upper: bool = False) -> list[str]:
+    """'CT1, CT2 CT3' -> ['CT1', 'CT2', 'CT3']."""
+    values = [item for item in SEPARATORS.split(value.strip()) if item]
+    return [item.upper() for item in values] if upper else [i.lower() for i in values]
+
+
+def criteria_for(parameters: dict | None) -> ContactCriteria:
+    """A bound criteria filter set for stored parameters (values as lists of strings)."""
+    data = MultiValueDict(
+        {
+            name: value if isinstance(value, list) else [value]
+            for name, value in (parameters or {}).items()
+        }
+    )
+    return ContactCriteria(data, queryset=Contact.objects.all())
+
+
+def parameters_from(data) -> dict[str, list[str]]:
+    """The non-empty criteria of a submitted form, as stored on a step."""
+    names = set(ContactCriteria.base_filters) | {
+        f"{name}_{suffix}"
+        for name in ("created", "interaction_date")
+        for suffix in ("after", "before")
+    }
+    parameters = {}
+    for name, values in data.lists():
+        given = [value.strip() for value in values if value.strip()]
+        if name in names and given:
+            parameters[name] = given
+    return parameters
+
+
+def matching_contacts(parameters: dict | None) -> QuerySet[Contact]:
+    """The contacts the criteria select; ValidationError if a value is not valid today."""
+    criteria = criteria_for(parameters)
+    if not criteria.is_valid():
+        raise ValidationError(
+            [
+                f"{criteria.form.fields[name].label}: {' '.join(errors)}"
+                if name in criteria.form.fields
+                else " ".join(errors)
+                for name, errors in criteria.errors.items()
+            ]
+        )
+    return criteria.qs
+
+
+def describe(parameters: dict | None) -> str:
+    """The criteria in words: "Mailing group = NEWSLETTER and City = Brno"."""
+    criteria = criteria_for(parameters)
+    if not criteria.is_valid():
+        return _("(criteria no longer valid: %(errors)s)") % {
+            "errors": "; ".join(" ".join(errors) for errors in criteria.errors.values())
+        }
+    data = criteria.form.cleaned_data
+    fields = criteria.form.fields
+    parts = []
+    for name, value in data.items():
+        if name.startswith("interaction") or value in (None, "", [], ()):
+            continue
+        if hasattr(value, "start"):
+            if value.start or value.stop:
+                parts.append(f"{fields[name].label} {_range(value)}")
+            continue
+        parts.append(f"{fields[name].label} = {_display(fields[name], value)}")
+    interaction = _describe_interaction(data, fields)
+    if interaction:
+        parts.append(interaction)
+    return f" {_('and')} ".join(parts) or _("all contacts")
+
+
+def _describe_interaction(data, fields) -> str:
+    details = []
+    for name in INTERACTION_FILTERS[:-2]:
+        if data.get(name):
+            label = fields[name].label.removeprefix("… ")
+            details.append(f"{label} {_display(fields[name], data[name])}")
+    dates = data.get("interaction_date")
+    if dates and (dates.start or dates.stop):
+        details.append(f"{_('dated')} {_range(dates)}")
+    wanted = data.get("interaction")
+    if not wanted and not details:
+        return ""
+    text = _("has no interaction") if wanted == HAS_NOT else _("has an interaction")
+    if details:
+        text += " " + ", ".join(details)
+    if data.get("interaction_include_cancelled"):
+        text += " " + _("(cancelled ones count)")
+    return text
+
+
+def _display(field, value) -> str:
+    items = list(value) if isinstance(value, QuerySet | list | tuple) else [value]
+    choices = dict(getattr(field, "choices", []) or [])
+    shown = []
+    for item in items:
+        if hasattr(item, "code"):
+            shown.append(item.code)
+        elif isinstance(item, LoggedSegment):
+            shown.append(f"{item.pk} ({item.segment_number})")
+        else:
+            shown.append(str(choices.get(item, item)))
+    return f" {_('or')} ".join(shown)
+
+
+def _range(value) -> str:
+    start = date_format(value.start, "SHORT_DATE_FORMAT") if value.start else "…"
+    stop = date_format(value.stop, "SHORT_DATE_FORMAT") if value.stop else "…"
+    return f"{start} – {stop}"

@@ -1,0 +1,417 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import (
+    Contact,
+    CorrespondenceType,
+    Salesperson,
+    language_code_validator,
+)
+from interactions.models import (
+    Campaign,
+    Evaluation,
+    InformationFlow,
+    InitiatedBy,
+    InteractionTemplate,
+    WordDocument,
+)
+
+
+class Segment(models.Model):
+    """A worksheet of contacts to interact with: a header plus one line per contact.
+
+    The header holds the interaction details every line inherits; a line stores
+    only what the user changed for its contact (see SegmentLine).
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segments",
+    )
+    language = models.CharField(
+        _("language (default)"),
+        max_length=12,
+        blank=True,
+        validators=[language_code_validator],
+        help_text=_(
+            "For contacts whose language the template has no document in; "
+            "empty means the template’s default language."
+        ),
+    )
+    subject = models.CharField(_("subject (default)"), max_length=100, blank=True)
+    correspondence_type = models.CharField(
+        _("correspondence type (default)"),
+        max_length=10,
+        choices=CorrespondenceType.choices,
+        blank=True,
+        default=CorrespondenceType.BLANK,
+    )
+    ignore_contact_correspondence_type = models.BooleanField(
+        _("ignore contact correspondence type"),
+        default=False,
+        help_text=_(
+            "Use this segment’s correspondence type for every line, whatever the "
+            "contact prefers."
+        ),
+    )
+    salesperson = models.ForeignKey(
+        Salesperson,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segments",
+        help_text=_("Empty: each line takes its contact’s salesperson."),
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segments",
+    )
+    unit_cost = models.DecimalField(
+        _("unit cost"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    unit_duration = models.PositiveIntegerField(_("unit duration (minutes)"), default=0)
+    information_flow = models.CharField(
+        _("information flow"),
+        max_length=10,
+        choices=InformationFlow.choices,
+        blank=True,
+        default=InformationFlow.BLANK,
+    )
+    initiated_by = models.CharField(
+        _("initiated by"),
+        max_length=10,
+        choices=InitiatedBy.choices,
+        blank=True,
+        default=InitiatedBy.BLANK,
+    )
+    document = models.ForeignKey(
+        WordDocument,
+        verbose_name=_("Word document of this segment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segments",
+        help_text=_(
+            "Replaces the template’s documents for every line of this segment."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    modified_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self):
+        return f"{self.number} {self.description}".strip()
+
+    def get_absolute_url(self):
+        return reverse("segmentation:segment_detail", args=[self.pk])
+
+
+class LineDetails(models.Model):
+    """What a line may change of the header's interaction details; NULL means "inherit".
+
+    Shared by segment lines and their snapshots, so Go Back restores a line exactly.
+    """
+
+    description = models.CharField(  # noqa: DJ001 - NULL inherits, "" is a value
+        _("description"), max_length=100, null=True, blank=True
+    )
+    subject = models.CharField(_("subject"), max_length=100, null=True, blank=True)  # noqa: DJ001 - NULL inherits, "" is a value
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(  # noqa: DJ001 - NULL inherits, "" is a value
+        _("language"),
+        max_length=12,
+        null=True,
+        blank=True,
+        validators=[language_code_validator],
+    )
+    correspondence_type = models.CharField(  # noqa: DJ001 - NULL inherits, "" is a value
+        _("correspondence type"),
+        max_length=10,
+        choices=CorrespondenceType.choices,
+        null=True,
+        blank=True,
+    )
+    salesperson = models.ForeignKey(
+        Salesperson,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    cost = models.DecimalField(
+        _("cost"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    duration = models.PositiveIntegerField(
+        _("duration (minutes)"), null=True, blank=True
+    )
+    evaluation = models.CharField(
+        _("evaluation"),
+        max_length=15,
+        choices=Evaluation.choices,
+        blank=True,
+        default=Evaluation.BLANK,
+    )
+    personal_comment = models.TextField(
+        _("personal comment"),
+        blank=True,
+        help_text=_("Merged into the letter’s Comment field."),
+    )
+    personal_document = models.ForeignKey(
+        WordDocument,
+        verbose_name=_("personalised document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SegmentLine(LineDetails):
+    """One contact on a segment, with whatever was changed for that contact only.
+
+    A contact is on a segment once, unless a step explicitly allowed existing
+    contacts: those extra lines are marked as duplicates (a partial unique index).
+    """
+
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        related_name="segment_lines",
+    )
+    is_duplicate = models.BooleanField(
+        _("duplicate"),
+        default=False,
+        help_text=_("The contact is on the segment more than once."),
+    )
+    added_by_step = models.ForeignKey(
+        "CriteriaStep",
+        verbose_name=_("added by step"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="added_lines",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("segment line")
+        verbose_name_plural = _("segment lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "contact"],
+                condition=models.Q(is_duplicate=False),
+                name="one_line_per_contact_per_segment",
+                violation_error_message=_("This contact is already on the segment."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.segment.number} · {self.contact}"
+
+
+class RemovedSegmentLine(LineDetails):
+    """A line as it was when a Reduce/Refine step removed it, so Go Back restores it as is.
+
+    The primary key is the removed line's own, which Go Back gives back to it.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    is_duplicate = models.BooleanField(default=False)
+    added_by_step = models.ForeignKey(
+        "CriteriaStep", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    removed_by_step = models.ForeignKey(
+        "CriteriaStep", on_delete=models.CASCADE, related_name="removed_lines"
+    )
+
+    class Meta:
+        verbose_name = _("removed segment line")
+        verbose_name_plural = _("removed segment lines")
+
+    def __str__(self):
+        return f"{self.pk} ({self.removed_by_step})"
+
+
+class StepDefinition(models.Model):
+    """An action with its criteria and options: what a step did or a saved step will do."""
+
+    class Action(models.TextChoices):
+        ADD = "add", _("Add Contacts")
+        REDUCE = "reduce", _("Reduce Contacts")
+        REFINE = "refine", _("Refine Contacts")
+
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    parameters = models.JSONField(
+        _("criteria"),
+        default=dict,
+        blank=True,
+        help_text=_("The filter values, as the criteria form takes them."),
+    )
+    allow_existing_contacts = models.BooleanField(
+        _("allow existing contacts"), default=False
+    )
+    expand_companies = models.BooleanField(_("expand companies"), default=False)
+    allow_related_companies = models.BooleanField(
+        _("allow related companies"), default=False
+    )
+    ignore_exclusion = models.BooleanField(_("ignore exclusion"), default=False)
+    entire_companies = models.BooleanField(_("entire companies"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class CriteriaStep(StepDefinition):
+    """One Add / Reduce / Refine applied to a segment, undone by Go Back."""
+
+    class Origin(models.TextChoices):
+        CRITERIA = "criteria", _("Criteria")
+        MANUAL = "manual", _("By hand")
+        REUSE_SEGMENT = "reuse_segment", _("Reuse Segment")
+        REUSE_CRITERIA = "reuse_criteria", _("Reuse Criteria")
+
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    number = models.PositiveIntegerField(_("step"))
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=Origin.choices, default=Origin.CRITERIA
+    )
+    added_count = models.PositiveIntegerField(_("added"), default=0)
+    removed_count = models.PositiveIntegerField(_("removed"), default=0)
+    left_out = models.JSONField(
+        _("left out"),
+        default=dict,
+        blank=True,
+        help_text=_("Contacts the step left out, by reason."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["segment", "number"]
+        verbose_name = _("criteria step")
+        verbose_name_plural = _("criteria steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "number"], name="one_step_number_per_segment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.segment.number} #{self.number} {self.get_action_display()}"
+
+
+class SavedCriteria(models.Model):
+    """A named list of steps that Reuse Criteria replays on another segment."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("saved criteria")
+        verbose_name_plural = _("saved criteria")
+
+    def __str__(self):
+        return f"{self.code} – {self.description}" if self.description else self.code
+
+
+class SavedCriteriaStep(StepDefinition):
+    """One step of saved criteria."""
+
+    saved_criteria = models.ForeignKey(
+        SavedCriteria,
+        verbose_name=_("saved criteria"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    number = models.PositiveIntegerField(_("step"))
+
+    class Meta:
+        ordering = ["saved_criteria", "number"]
+        verbose_name = _("saved criteria step")
+        verbose_name_plural = _("saved criteria steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_criteria", "number"],
+                name="one_number_per_saved_criteria_step",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.saved_criteria.code} #{self.number}"
