@@ -10,6 +10,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="contacts:contact_list"), name="home"),
     path("contacts/", include("contacts.urls")),
+    path("segments/", include("segmentation.urls")),
     path("interactions/", include("interactions.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -26,9 +26,17 @@ class ContactPicker(forms.Select):
     def optgroups(self, name, value, attrs=None):
         selected = {str(item) for item in value if item}
         chosen = self.choices.queryset.filter(pk__in=selected) if selected else []
-        options = [self.create_option(name, "", "", not selected, 0)]
+        options = (
+            []
+            if self.allow_multiple_selected
+            else [self.create_option(name, "", "", not selected, 0)]
+        )
         options += [
             self.create_option(name, str(contact.pk), str(contact), True, index)
             for index, contact in enumerate(chosen, start=1)
         ]
         return [(None, options, 0)]
+
+
+class ContactsPicker(ContactPicker, forms.SelectMultiple):
+    """ContactPicker for several contacts at once."""

@@ -40,6 +40,8 @@ from interactions.models import (
 
 HAS = "has"
 HAS_NOT = "has_not"
+# No criterion joins rows (they use EXISTS or IN), so none needs DISTINCT, which
+# would also make every INSERT … SELECT sort whole contact rows.
 SEPARATORS = re.compile(r"[\s,;|]+")
 INTERACTION_FILTERS = [
     "interaction_template",
@@ -56,6 +58,7 @@ LINKED_MODELS = {MailingGroup, IndustryGroup, BusinessRelation, JobResponsibilit
 
 def _codes(model, label):
     return django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         label=label,
         queryset=model.objects.all(),
         to_field_name="code",
@@ -64,9 +67,46 @@ def _codes(model, label):
     )
 
 
+class CheckboxFilter(django_filters.Filter):
+    """A tick box: "on" or "true" is ticked, anything else is not."""
+
+    field_class = forms.BooleanField
+
+
 def _collected(queryset, name, value):
     """The interaction filters are applied together, in filter_queryset."""
     return queryset
+
+
+# How the criteria form groups its fields, as the reference's request page does.
+SECTIONS = [
+    (
+        gettext_lazy("Contact"),
+        [
+            "type",
+            "number",
+            "name",
+            "post_code_from",
+            "post_code_to",
+            "city",
+            "country",
+            "language",
+            "salesperson",
+            "territory",
+            "correspondence_type",
+            "created",
+        ],
+    ),
+    (
+        gettext_lazy("Groups"),
+        ["mailing_group", "industry_group", "business_relation", "job_responsibility"],
+    ),
+    (
+        gettext_lazy("Interaction history"),
+        ["interaction", *INTERACTION_FILTERS],
+    ),
+    (gettext_lazy("Logged segments"), ["logged_segment"]),
+]
 
 
 class ContactCriteria(django_filters.FilterSet):
@@ -91,6 +131,7 @@ class ContactCriteria(django_filters.FilterSet):
     )
     city = django_filters.CharFilter(label=gettext_lazy("City"), lookup_expr="iexact")
     country = django_filters.MultipleChoiceFilter(
+        distinct=False,
         label=gettext_lazy("Country"),
         choices=countries,
         widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
@@ -103,6 +144,7 @@ class ContactCriteria(django_filters.FilterSet):
     salesperson = _codes(Salesperson, gettext_lazy("Salesperson"))
     territory = _codes(Territory, gettext_lazy("Territory"))
     correspondence_type = django_filters.MultipleChoiceFilter(
+        distinct=False,
         label=gettext_lazy("Correspondence type"),
         choices=[choice for choice in CorrespondenceType.choices if choice[0]],
         widget=forms.CheckboxSelectMultiple,
@@ -126,6 +168,7 @@ class ContactCriteria(django_filters.FilterSet):
         method=_collected,
     )
     interaction_template = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         label=gettext_lazy("… with template"),
         queryset=InteractionTemplate.objects.all(),
         to_field_name="code",
@@ -133,6 +176,7 @@ class ContactCriteria(django_filters.FilterSet):
         widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
     )
     interaction_group = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         label=gettext_lazy("… in group"),
         queryset=InteractionGroup.objects.all(),
         to_field_name="code",
@@ -140,12 +184,14 @@ class ContactCriteria(django_filters.FilterSet):
         widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
     )
     interaction_evaluation = django_filters.MultipleChoiceFilter(
+        distinct=False,
         label=gettext_lazy("… evaluated"),
         choices=[choice for choice in Evaluation.choices if choice[0]],
         method=_collected,
         widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
     )
     interaction_campaign = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         label=gettext_lazy("… in campaign"),
         queryset=Campaign.objects.all(),
         to_field_name="code",
@@ -157,12 +203,13 @@ class ContactCriteria(django_filters.FilterSet):
         method=_collected,
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
-    interaction_include_cancelled = django_filters.BooleanFilter(
+    interaction_include_cancelled = CheckboxFilter(
         label=gettext_lazy("… counting cancelled interactions"),
         method=_collected,
         widget=forms.CheckboxInput,
     )
     logged_segment = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         label=gettext_lazy("In logged segment"),
         queryset=LoggedSegment.objects.all(),
         method="filter_logged_segment",
@@ -278,7 +325,7 @@ def describe(parameters: dict | None) -> str:
     fields = criteria.form.fields
     parts = []
     for name, value in data.items():
-        if name.startswith("interaction") or value in (None, "", [], ()):
+        if name.startswith("interaction") or not value:
             continue
         if hasattr(value, "start"):
             if value.start or value.stop:

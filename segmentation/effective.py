@@ -23,6 +23,7 @@ from django.db.models import (
     BigIntegerField,
     Case,
     CharField,
+    DecimalField,
     Exists,
     F,
     OuterRef,
@@ -84,7 +85,9 @@ def with_effective_values(lines: QuerySet) -> QuerySet:
             F("segment__template__campaign_id"),
         ),
         effective_cost=Coalesce(
-            F("cost"), _from_template_or_header("unit_cost", "unit_cost")
+            F("cost"),
+            _from_template_or_header("unit_cost", "unit_cost"),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
         ),
         effective_duration=Coalesce(
             F("duration"), _from_template_or_header("unit_duration", "unit_duration")

@@ -16,7 +16,9 @@ from contacts.bulk import insert_from_queryset
 from contacts.models import Contact
 from contacts.numbering import take_numbers
 from interactions.models import LoggedSegment
+from interactions.services import store_word_document
 from segmentation.criteria import matching_contacts
+from segmentation.forms import SegmentForm
 from segmentation.models import (
     CriteriaStep,
     RemovedSegmentLine,
@@ -44,11 +46,24 @@ OPTION_FIELDS = [
 ]
 
 
-def create_segment(segment: Segment, *, user) -> Segment:
-    """Save a new segment header with the next segment number."""
+def save_segment(form: SegmentForm, *, user) -> Segment:
+    """Save a segment header from a valid form; a new one gets the next number.
+
+    An uploaded Word document is stored (never changed afterwards) and becomes
+    the segment's own document for every line.
+    """
     with transaction.atomic():
-        segment.number = take_numbers("segment")[0]
-        segment.created_by = user
+        segment = form.save(commit=False)
+        if not segment.pk:
+            segment.number = take_numbers("segment")[0]
+            segment.created_by = user
+        upload = form.cleaned_data.get("upload")
+        if upload:
+            segment.document = store_word_document(
+                upload["data"], file_name=upload["name"], user=user
+            )
+        elif form.cleaned_data.get("remove_document"):
+            segment.document = None
         segment.save()
     return segment
 

@@ -39,3 +39,14 @@ document.addEventListener("change", (event) => {
     }
   }
 });
+
+// Multi-selects marked data-enhance="multi" become searchable tag pickers.
+function initMultiSelects() {
+  if (typeof TomSelect === "undefined") {
+    return;
+  }
+  for (const select of document.querySelectorAll("select[data-enhance=multi]")) {
+    new TomSelect(select, { plugins: ["remove_button"], maxOptions: 500 });
+  }
+}
+document.addEventListener("DOMContentLoaded", initMultiSelects);

@@ -1,0 +1,293 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Contact, CorrespondenceType, Salesperson
+from contacts.widgets import ContactsPicker
+from interactions.forms import SelectedIdsField
+from interactions.models import InteractionTemplate, LoggedSegment
+from interactions.word_merge import MAX_DOCUMENT_BYTES, DocumentError, read_merge_fields
+from segmentation.models import SavedCriteria, Segment, SegmentLine, StepDefinition
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEMPLATE_DEFAULTS = [
+    "unit_cost",
+    "unit_duration",
+    "information_flow",
+    "initiated_by",
+    "correspondence_type",
+    "ignore_contact_correspondence_type",
+    "campaign",
+]
+
+
+class WordUploadField(forms.FileField):
+    """An optional .docx upload, checked like a template document."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload or upload is initial:
+            return None
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        content = upload.read()
+        try:
+            read_merge_fields(content, file_name=upload.name)
+        except DocumentError as error:
+            raise forms.ValidationError(str(error)) from error
+        return {"name": upload.name, "data": content}
+
+
+class SegmentForm(forms.ModelForm):
+    """The segment header: the interaction details every line inherits."""
+
+    take_template_defaults = forms.BooleanField(
+        label=_(
+            "Take cost, duration, flow, initiated by, correspondence type and campaign "
+            "from the template"
+        ),
+        required=False,
+        initial=True,
+        help_text=_("Applied when the template is chosen or changed."),
+    )
+    upload = WordUploadField(
+        label=_("Word document of this segment (.docx)"),
+        required=False,
+        help_text=_(
+            "Optional: replaces the template’s documents for every line. At most 10 MB."
+        ),
+    )
+    remove_document = forms.BooleanField(
+        label=_("Remove this segment’s own document"), required=False
+    )
+
+    class Meta:
+        model = Segment
+        fields = [
+            "description",
+            "template",
+            "language",
+            "subject",
+            "date",
+            "salesperson",
+            "campaign",
+            "correspondence_type",
+            "ignore_contact_correspondence_type",
+            "unit_cost",
+            "unit_duration",
+            "information_flow",
+            "initiated_by",
+        ]
+        widgets = {"date": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = InteractionTemplate.objects.select_related(
+            "group"
+        )
+        if not self.instance.document_id:
+            del self.fields["remove_document"]
+        document_fields = ["upload"] + (
+            ["remove_document"] if "remove_document" in self.fields else []
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("General"),
+                Row(Column("description", css_class="col-md-6"), Column("date")),
+                Row(Column("salesperson"), Column("campaign")),
+            ),
+            Fieldset(
+                _("Interaction"),
+                Row(Column("template"), Column("language"), Column("subject")),
+                "take_template_defaults",
+                Row(
+                    Column("correspondence_type"),
+                    Column("ignore_contact_correspondence_type"),
+                ),
+                Row(
+                    Column("unit_cost"),
+                    Column("unit_duration"),
+                    Column("information_flow"),
+                    Column("initiated_by"),
+                ),
+                *document_fields,
+            ),
+        )
+
+    def clean_language(self):
+        return self.cleaned_data["language"].strip().lower()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        template = cleaned_data.get("template")
+        changed = template and (
+            not self.instance.pk or template.pk != self.instance.template_id
+        )
+        if changed and cleaned_data.get("take_template_defaults"):
+            for name in TEMPLATE_DEFAULTS:
+                cleaned_data[name] = getattr(template, name)
+        return cleaned_data
+
+
+class StepForm(forms.Form):
+    """The options of Add, Reduce or Refine Contacts (the criteria are a FilterSet)."""
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if action == StepDefinition.Action.ADD:
+            self.fields["allow_existing_contacts"] = forms.BooleanField(
+                label=_("Allow Existing Contacts"),
+                required=False,
+                help_text=_(
+                    "Add contacts already on the segment again, as duplicates."
+                ),
+            )
+            self.fields["expand_companies"] = forms.BooleanField(
+                label=_("Expand Companies"),
+                required=False,
+                help_text=_("Add every contact of each selected contact’s company."),
+            )
+            self.fields["allow_related_companies"] = forms.BooleanField(
+                label=_("Allow Related Companies"),
+                required=False,
+                help_text=_("Also add the company of each selected person."),
+            )
+            self.fields["ignore_exclusion"] = forms.BooleanField(
+                label=_("Ignore Exclusion"),
+                required=False,
+                help_text=_(
+                    "Add contacts marked “exclude from segments” too. Privacy-blocked "
+                    "contacts are never added."
+                ),
+            )
+        else:
+            self.fields["entire_companies"] = forms.BooleanField(
+                label=_("Entire Companies"),
+                required=False,
+                help_text=_("A matching contact takes its whole company with it."),
+            )
+
+
+class AddLinesForm(forms.Form):
+    contacts = forms.ModelMultipleChoiceField(
+        label=_("Contacts"),
+        queryset=Contact.objects.all(),
+        widget=ContactsPicker(),
+        error_messages={"required": _("Choose at least one contact.")},
+    )
+
+
+class RemoveLinesForm(forms.Form):
+    lines = SelectedIdsField(
+        error_messages={"required": _("Select at least one line to remove.")}
+    )
+
+
+class LineForm(forms.ModelForm):
+    """A line's own details; an empty field takes the header's value."""
+
+    correspondence_type = forms.TypedChoiceField(
+        label=_("Correspondence type"),
+        choices=[("inherit", _("(as the segment says)"))] + CorrespondenceType.choices,
+        coerce=str,
+        required=False,
+    )
+
+    class Meta:
+        model = SegmentLine
+        fields = [
+            "template",
+            "language",
+            "description",
+            "subject",
+            "correspondence_type",
+            "salesperson",
+            "date",
+            "cost",
+            "duration",
+            "evaluation",
+            "personal_comment",
+        ]
+        widgets = {
+            "date": DATE_INPUT,
+            "personal_comment": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["salesperson"].queryset = Salesperson.objects.all()
+        if self.instance.correspondence_type is None:
+            self.initial["correspondence_type"] = "inherit"
+        for name in ("template", "salesperson", "language", "description", "subject"):
+            self.fields[name].help_text = _("Empty: as the segment says.")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("template"), Column("language"), Column("correspondence_type")),
+            Row(Column("description"), Column("subject")),
+            Row(
+                Column("salesperson"),
+                Column("date"),
+                Column("cost"),
+                Column("duration"),
+                Column("evaluation"),
+            ),
+            "personal_comment",
+            Submit("save", _("Save line")),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in ("language", "description", "subject"):
+            value = (cleaned_data.get(name) or "").strip()
+            cleaned_data[name] = value.lower() if name == "language" else value
+            cleaned_data[name] = cleaned_data[name] or None
+        if cleaned_data.get("correspondence_type") == "inherit":
+            cleaned_data["correspondence_type"] = None
+        return cleaned_data
+
+
+class SaveCriteriaForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    description = forms.CharField(
+        label=_("Description"), max_length=100, required=False
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+
+class ReuseForm(forms.Form):
+    """Pick what to reuse; confirm when the segment already has steps."""
+
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args, segment: Segment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step_count = segment.steps.count()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.step_count and not cleaned_data.get("confirm"):
+            raise forms.ValidationError(
+                _(
+                    "The segment already has %(count)d criteria steps. Tick the box to "
+                    "confirm you want to add more."
+                )
+                % {"count": self.step_count}
+            )
+        return cleaned_data
+
+
+class ReuseCriteriaForm(ReuseForm):
+    saved_criteria = forms.ModelChoiceField(
+        label=_("Saved criteria"), queryset=SavedCriteria.objects.all()
+    )
+
+
+class ReuseSegmentForm(ReuseForm):
+    logged_segment = forms.ModelChoiceField(
+        label=_("Logged segment"), queryset=LoggedSegment.objects.all()
+    )
