@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from contacts.widgets import ContactPicker
@@ -118,7 +119,7 @@ class LogEntryActionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[
             (EVALUATE, _("Evaluate")),
-            (CANCEL, _("Cancel")),
+            (CANCEL, pgettext_lazy("mark as cancelled", "Cancel")),
             (RESTORE, _("Restore")),
         ]
     )

@@ -11,15 +11,6 @@ from interactions.word_merge import MAX_DOCUMENT_BYTES, DocumentError, read_merg
 from segmentation.models import SavedCriteria, Segment, SegmentLine, StepDefinition
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEMPLATE_DEFAULTS = [
-    "unit_cost",
-    "unit_duration",
-    "information_flow",
-    "initiated_by",
-    "correspondence_type",
-    "ignore_contact_correspondence_type",
-    "campaign",
-]
 
 
 class WordUploadField(forms.FileField):
@@ -127,8 +118,9 @@ class SegmentForm(forms.ModelForm):
             not self.instance.pk or template.pk != self.instance.template_id
         )
         if changed and cleaned_data.get("take_template_defaults"):
-            for name in TEMPLATE_DEFAULTS:
-                cleaned_data[name] = getattr(template, name)
+            for name in Segment.TEMPLATE_DEFAULTS:
+                if name != "campaign" or template.campaign:
+                    cleaned_data[name] = getattr(template, name)
         return cleaned_data
 
 

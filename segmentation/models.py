@@ -125,6 +125,17 @@ class Segment(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
 
+    # What choosing a template copies onto the header (the reference's UpdateSegHeader).
+    TEMPLATE_DEFAULTS = [
+        "unit_cost",
+        "unit_duration",
+        "information_flow",
+        "initiated_by",
+        "correspondence_type",
+        "ignore_contact_correspondence_type",
+        "campaign",
+    ]
+
     class Meta:
         ordering = ["-number"]
         verbose_name = _("segment")
@@ -135,6 +146,13 @@ class Segment(models.Model):
 
     def get_absolute_url(self):
         return reverse("segmentation:segment_detail", args=[self.pk])
+
+    def take_template_defaults(self) -> None:
+        """Copy the template's cost, duration, flow, types and campaign (if it has one)."""
+        for name in self.TEMPLATE_DEFAULTS:
+            value = getattr(self.template, name)
+            if name != "campaign" or value:
+                setattr(self, name, value)
 
 
 class LineDetails(models.Model):

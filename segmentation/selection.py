@@ -7,7 +7,6 @@ so what the form announces is what the step does.
 from dataclasses import dataclass
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
@@ -15,7 +14,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -29,12 +27,14 @@ def company_key():
     return Case(When(type=Contact.Type.COMPANY, then=F("pk")), default=F("company_id"))
 
 
-def _companies_of(contacts: QuerySet[Contact]) -> QuerySet:
-    return (
-        contacts.annotate(key=company_key())
-        .filter(key__isnull=False)
-        .values("key")
-        .order_by()
+def _in_company_of_any(contacts: QuerySet[Contact], company: str) -> Exists:
+    """EXISTS a contact of `contacts` in the company whose id the outer field holds.
+
+    Each probe is an index lookup (on id or company_id). An IN over the whole set
+    would not be: PostgreSQL re-scans a subquery too big to hash for every row.
+    """
+    return Exists(
+        contacts.filter(Q(pk=OuterRef(company)) | Q(company_id=OuterRef(company)))
     )
 
 
@@ -53,16 +53,14 @@ def candidates_for_add(
     """The matched contacts, widened to whole companies and/or to their companies."""
     contacts = matched
     if expand_companies:
-        companies = _companies_of(matched)
-        contacts = Contact.objects.filter(
-            Q(pk__in=matched.values("pk").order_by())
-            | Q(pk__in=companies)
-            | Q(company_id__in=companies)
+        contacts = Contact.objects.alias(company_key=company_key()).filter(
+            Exists(matched.filter(pk=OuterRef("pk")))
+            | _in_company_of_any(matched, "company_key")
         )
     if allow_related_companies:
         contacts = Contact.objects.filter(
-            Q(pk__in=contacts.values("pk").order_by())
-            | Q(pk__in=contacts.filter(company__isnull=False).values("company_id"))
+            Exists(contacts.filter(pk=OuterRef("pk")))
+            | Exists(contacts.filter(company_id=OuterRef("pk")))
         )
     return contacts
 
@@ -138,18 +136,17 @@ def lines_to_remove(
 
     A line's contact is judged by itself, not by its stored company (the
     reference's bug fixed in BCApps PR #10185); with Entire Companies a match
-    takes its whole company with it.
+    takes its whole company with it. EXISTS is never NULL, so "not matched"
+    needs no care for persons without a company.
     """
-    hit = Q(contact_id__in=matched.values("pk").order_by())
+    lines = SegmentLine.objects.filter(segment=segment)
+    hit = Exists(matched.filter(pk=OuterRef("contact_id")))
     if entire_companies:
-        companies = _companies_of(matched)
-        hit |= Q(contact_id__in=companies) | Q(contact__company_id__in=companies)
-    # CASE keeps NULL companies from turning "not matched" into "unknown".
-    lines = SegmentLine.objects.filter(segment=segment).alias(
-        matched=Case(
-            When(hit, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
+        lines = lines.alias(
+            company_key=Case(
+                When(contact__type=Contact.Type.COMPANY, then=F("contact_id")),
+                default=F("contact__company_id"),
+            )
         )
-    )
-    return lines.filter(matched=action == StepDefinition.Action.REDUCE)
+        hit |= _in_company_of_any(matched, "company_key")
+    return lines.filter(hit if action == StepDefinition.Action.REDUCE else ~hit)

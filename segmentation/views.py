@@ -156,7 +156,10 @@ def segment_detail(request, pk):
         )
         .order_by("pk")
     )
-    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(lines, LINES_PER_PAGE)
+    # Count the lines alone: the annotated query would join every line's contact.
+    paginator.count = SegmentLine.objects.filter(segment=segment).count()
+    page = paginator.get_page(request.GET.get("page"))
     for line in page:
         line.overridden = {
             name

@@ -1,0 +1,20 @@
+import pytest
+from django.core.management import call_command
+
+from segmentation.models import SavedCriteria, Segment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_has_segments_built_by_steps_and_saved_criteria():
+    call_command("load_demo_data", verbosity=0)
+
+    invitation = Segment.objects.get(description="Spring product event invitation")
+    assert invitation.template.code == "INVIT"
+    assert invitation.campaign.code == "SPRING26"
+    assert list(invitation.steps.values_list("action", flat=True)) == ["add", "reduce"]
+    assert invitation.lines.exists()
+    assert not invitation.lines.filter(contact__type="company").exists()
+    assert not invitation.lines.filter(contact__privacy_blocked=True).exists()
+    assert invitation.lines.exclude(personal_comment="").count() == 1
+    assert SavedCriteria.objects.get().steps.count() == 2
