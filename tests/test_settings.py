@@ -4,10 +4,16 @@ import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Set by the test run itself (the database, the browser tests), not by a deployment.
+TEST_ONLY_VARIABLES = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def _manage(*args: str, **environment: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in TEST_ONLY_VARIABLES
+    }
     env.update(environment)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

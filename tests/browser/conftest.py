@@ -12,8 +12,8 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls of
-# the test itself are still synchronous and safe.
+# Playwright's sync API runs an event loop in the test thread; the tests' own ORM
+# calls (and the database teardown) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
