@@ -11,7 +11,7 @@ PYTHON ?= $(shell for candidate in python3 python3.13 python3.12; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	   echo $$candidate; break; fi; done)
 
-.PHONY: run test bench lint format check-python vendor-static clean
+.PHONY: run test bench lint format messages check-python vendor-static clean
 
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
@@ -34,6 +34,12 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Refresh the sv/fr/cs catalogues from the code, then compile them. The compiled
+# .mo files are committed, so running the app needs no gettext tools.
+messages: $(VENV)/.dev
+	$(BIN)/python manage.py makemessages -l sv -l fr -l cs --ignore=.venv --ignore=staticfiles --ignore=tests --no-location
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Segmenta needs Python 3.12 or newer on PATH (python3, python3.12 or python3.13)." >&2; exit 1; }

@@ -47,10 +47,11 @@ TEXTS = {
             "Nous avons le plaisir de vous inviter à notre événement de printemps, où "
             "nous présenterons les nouveautés de l’année et les services qui les "
             "accompagnent.",
-            "Merci de nous faire savoir si vous pourrez être présent(e) en répondant à "
-            "ce courrier ou en contactant votre chargé(e) de clientèle.",
+            "Nous vous remercions de bien vouloir nous confirmer votre venue en "
+            "répondant à ce courrier ou en contactant votre interlocuteur commercial.",
         ],
-        "closing": "Veuillez agréer nos salutations distinguées.",
+        "closing": "Nous vous prions d’agréer l’expression de nos salutations "
+        "distinguées.",
         "contact": "Votre contact",
         "email": "E-mail",
         "phone": "Téléphone",
@@ -61,8 +62,8 @@ TEXTS = {
         "body": [
             "S potěšením vás zveme na naši jarní produktovou akci, kde představíme "
             "letošní novinky a služby, které k nim nabízíme.",
-            "Dejte nám prosím vědět, zda se můžete zúčastnit, odpovědí na tento dopis "
-            "nebo u svého obchodního zástupce.",
+            "Dejte nám prosím vědět, zda se budete moci zúčastnit – stačí odpovědět "
+            "na tento dopis nebo kontaktovat svého obchodního zástupce.",
         ],
         "closing": "S pozdravem",
         "contact": "Váš kontakt",
@@ -95,10 +96,6 @@ def build_demo_letter(language: str) -> bytes:
     for text in texts["body"]:
         document.add_paragraph(text)
     _complex_field(document.add_paragraph(), "Comment")
-    document.add_paragraph(texts["closing"])
-    signature = document.add_paragraph()
-    # Word often splits a field's instruction over runs; the merge must cope.
-    _complex_field(signature, "Salesperson_Name", split=True)
 
     table = document.add_table(rows=3, cols=2)
     table.style = "Table Grid"
@@ -117,6 +114,12 @@ def build_demo_letter(language: str) -> bytes:
             if index:
                 paragraph.add_run(", ")
             _complex_field(paragraph, name)
+
+    document.add_paragraph()
+    document.add_paragraph(texts["closing"])
+    signature = document.add_paragraph()
+    # Word often splits a field's instruction over runs; the merge must cope.
+    _complex_field(signature, "Salesperson_Name", split=True)
 
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

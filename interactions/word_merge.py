@@ -14,23 +14,25 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import docx
 from django.utils import dateformat, translation
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from mailmerge import MailMerge
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2_000
-MAIN_PART = "word/document.xml"
-MACRO_PART = "word/vbaProject.bin"
-MACRO_EXTENSIONS = (".docm", ".dotm")
-UNPACK_CHUNK_BYTES = 64 * 1024
-ENCRYPTED_FLAG = 0x1
+
+_MAIN_PART = "word/document.xml"
+_CONTENT_TYPES_PART = "[Content_Types].xml"
+_MACRO_PART = "word/vbaproject.bin"
+_MACRO_EXTENSIONS = (".docm", ".dotm")
+_UNPACK_CHUNK_BYTES = 64 * 1024
+_ENCRYPTED_FLAG = 0x1
 # Characters XML 1.0 cannot hold (Excel's vertical tab, NUL…) and lone surrogates.
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# strftime codes the library produces from Word's date pictures, and the Django
-# date format giving the same name in the letter's language.
-LOCALISED_NAMES = {"%B": "F", "%b": "M", "%A": "l", "%a": "D"}
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# The strftime codes the library produces that name things in a language.
+_NAMED_CODES = re.compile("(%[%aAbBxX])")
 
 
 class DocumentError(ValueError):
@@ -67,7 +69,7 @@ def clean_value(value) -> str | datetime.date:
     if isinstance(value, datetime.date):
         return value
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return XML_ILLEGAL.sub("", text).strip()
+    return _XML_ILLEGAL.sub("", text).strip()
 
 
 def merge_document(
@@ -109,36 +111,53 @@ def merge_documents(
     return output.getvalue()
 
 
-class LetterDate(datetime.date):
-    """A date that Word's date pictures format in the letter's language.
+class _LocalisedNames:
+    """Names months and weekdays in the letter's language when the library formats.
 
-    The library formats dates with strftime, whose names come from the
-    process-wide C locale; setlocale is not thread-safe, so names come from
-    Django's translations instead.
+    The library turns Word's date pictures into strftime codes, whose names come
+    from the process-wide C locale; setlocale is not thread-safe, so the names
+    come from Django's translations instead.
     """
 
     language = "en"
 
     def strftime(self, format_string: str) -> str:
+        pieces = _NAMED_CODES.split(format_string)
         with translation.override(self.language):
-            if format_string == "%x":  # a date field without a picture
-                return date_format(self, "DATE_FORMAT")
-            for code, django_format in LOCALISED_NAMES.items():
-                if code in format_string:
-                    format_string = format_string.replace(
-                        code, self._name(django_format)
-                    )
-            return super().strftime(format_string)
+            return "".join(
+                self._name(piece) if index % 2 else self._numbers(piece)
+                for index, piece in enumerate(pieces)
+            )
 
-    def _name(self, django_format: str) -> str:
-        name = dateformat.format(self, django_format)
-        if django_format == "F":
+    def _numbers(self, format_string: str) -> str:
+        return super().strftime(format_string) if format_string else ""
+
+    def _name(self, code: str) -> str:
+        if code == "%%":
+            return "%"
+        if code == "%x":  # a date field without a picture
+            return date_format(self, "DATE_FORMAT")
+        if code == "%X":
+            return time_format(self, "TIME_FORMAT")
+        month = dateformat.format(self, "F")
+        if code == "%B":
             # "E" is the month as used in a date: the genitive where the language
-            # has one ("23. listopadu 2026"); elsewhere it may only differ in case.
+            # has one ("23. listopadu 2026"); elsewhere it only differs in case.
             in_a_date = dateformat.format(self, "E")
-            if in_a_date.casefold() != name.casefold():
-                return in_a_date
-        return name
+            return in_a_date if in_a_date.casefold() != month.casefold() else month
+        if code == "%b":
+            # Django's "M" title-cases every language; keep the language's own case.
+            abbreviation = str(MONTHS_3[self.month])
+            return abbreviation.capitalize() if month[:1].isupper() else abbreviation
+        return dateformat.format(self, "l" if code == "%A" else "D")
+
+
+class _LetterDate(_LocalisedNames, datetime.date):
+    """A date formatted in the letter's language."""
+
+
+class _LetterDateTime(_LocalisedNames, datetime.datetime):
+    """A date and time formatted in the letter's language."""
 
 
 def _replacements(
@@ -147,31 +166,27 @@ def _replacements(
     replacements = {}
     for field in document_fields:
         value = clean_value(values.get(normalise_field_name(field)))
-        if isinstance(value, datetime.date) and not isinstance(
-            value, datetime.datetime
-        ):
-            value = _letter_date(value, language)
+        if isinstance(value, datetime.date):
+            value = _in_language(value, language)
         replacements[field] = value
     return replacements
 
 
-def _letter_date(value: datetime.date, language: str) -> LetterDate:
-    letter_date = LetterDate(value.year, value.month, value.day)
-    letter_date.language = language
-    return letter_date
+def _in_language(value: datetime.date, language: str) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        value = _LetterDateTime.combine(value.date(), value.timetz())
+    else:
+        value = _LetterDate.fromordinal(value.toordinal())
+    value.language = language
+    return value
 
 
 def _check_file_name(file_name: str) -> None:
     name = file_name.lower()
     if not name:
         return
-    if name.endswith(MACRO_EXTENSIONS):
-        raise DocumentError(
-            _(
-                "Macro-enabled documents are not accepted. Save the file in Word as "
-                "“Word Document (*.docx)” and upload that."
-            )
-        )
+    if name.endswith(_MACRO_EXTENSIONS):
+        raise DocumentError(_macro_message())
     if not name.endswith(".docx"):
         raise DocumentError(
             _(
@@ -196,28 +211,24 @@ def _check_package(data: bytes) -> None:
         members = archive.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
             raise DocumentError(_("The document has too many parts to be a letter."))
-        if any(member.flag_bits & ENCRYPTED_FLAG for member in members):
+        if any(member.flag_bits & _ENCRYPTED_FLAG for member in members):
             raise DocumentError(
                 _("The document is password-protected. Remove the password in Word.")
             )
         names = {member.filename for member in members}
-        if MAIN_PART not in names:
+        if _MAIN_PART not in names:
             raise DocumentError(
                 _("This is not a Word document (.docx): it has no word/document.xml.")
             )
         _unpack_within_limit(archive, members)
-        content_types = (
-            archive.read("[Content_Types].xml")
-            if ("[Content_Types].xml" in names)
-            else b""
-        )
-    if MACRO_PART in names or b"macroEnabled" in content_types:
-        raise DocumentError(
-            _(
-                "Macro-enabled documents are not accepted. Save the file in Word as "
-                "“Word Document (*.docx)” and upload that."
-            )
-        )
+        content_types = b""
+        if _CONTENT_TYPES_PART in names:
+            content_types = archive.read(_CONTENT_TYPES_PART)
+    # Part names are case-insensitive in a Word package; a .docm renamed to
+    # .docx still declares its macroEnabled main part.
+    has_macros = _MACRO_PART in {name.lower() for name in names}
+    if has_macros or b"macroenabled" in content_types.lower():
+        raise DocumentError(_macro_message())
 
 
 def _unpack_within_limit(archive: zipfile.ZipFile, members) -> None:
@@ -226,7 +237,7 @@ def _unpack_within_limit(archive: zipfile.ZipFile, members) -> None:
     try:
         for member in members:
             with archive.open(member) as stream:
-                while chunk := stream.read(UNPACK_CHUNK_BYTES):
+                while chunk := stream.read(_UNPACK_CHUNK_BYTES):
                     unpacked += len(chunk)
                     if unpacked > MAX_UNCOMPRESSED_BYTES:
                         raise DocumentError(
@@ -237,3 +248,10 @@ def _unpack_within_limit(archive: zipfile.ZipFile, members) -> None:
                         )
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
         raise DocumentError(_("The document is damaged and cannot be read.")) from error
+
+
+def _macro_message() -> str:
+    return _(
+        "Macro-enabled documents are not accepted. Save the file in Word as "
+        "“Word Document (*.docx)” and upload that."
+    )

@@ -335,7 +335,8 @@ def describe(parameters: dict | None) -> str:
     interaction = _describe_interaction(data, fields)
     if interaction:
         parts.append(interaction)
-    return f" {_('and')} ".join(parts) or _("all contacts")
+    conjunction = _("and")
+    return f" {conjunction} ".join(parts) or _("all contacts")
 
 
 def _describe_interaction(data, fields) -> str:
@@ -346,7 +347,8 @@ def _describe_interaction(data, fields) -> str:
             details.append(f"{label} {_display(fields[name], data[name])}")
     dates = data.get("interaction_date")
     if dates and (dates.start or dates.stop):
-        details.append(f"{_('dated')} {_range(dates)}")
+        dated = _("dated")
+        details.append(f"{dated} {_range(dates)}")
     wanted = data.get("interaction")
     if not wanted and not details:
         return ""
@@ -369,7 +371,8 @@ def _display(field, value) -> str:
             shown.append(f"{item.pk} ({item.segment_number})")
         else:
             shown.append(str(choices.get(item, item)))
-    return f" {_('or')} ".join(shown)
+    conjunction = _("or")
+    return f" {conjunction} ".join(shown)
 
 
 def _range(value) -> str:

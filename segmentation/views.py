@@ -141,26 +141,32 @@ def segment_detail(request, pk):
         ).annotate(step_count=Count("steps", distinct=True)),
         pk=pk,
     )
-    lines = with_effective_values(
+    # Page through bare line ids first: OFFSET over the annotated query would
+    # compute every skipped line's effective values too.
+    page = Paginator(
         SegmentLine.objects.filter(segment=segment)
-        .select_related("contact", "contact__company")
-        .annotate(
-            effective_template_code=Coalesce(
-                F("template__code"), F("segment__template__code")
-            ),
-            effective_salesperson_code=Coalesce(
-                F("salesperson__code"),
-                F("segment__salesperson__code"),
-                F("contact__salesperson__code"),
-            ),
-        )
         .order_by("pk")
+        .values_list("pk", flat=True),
+        LINES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    page.object_list = list(
+        with_effective_values(
+            SegmentLine.objects.filter(pk__in=list(page.object_list))
+            .select_related("contact", "contact__company")
+            .annotate(
+                effective_template_code=Coalesce(
+                    F("template__code"), F("segment__template__code")
+                ),
+                effective_salesperson_code=Coalesce(
+                    F("salesperson__code"),
+                    F("segment__salesperson__code"),
+                    F("contact__salesperson__code"),
+                ),
+            )
+            .order_by("pk")
+        )
     )
-    paginator = Paginator(lines, LINES_PER_PAGE)
-    # Count the lines alone: the annotated query would join every line's contact.
-    paginator.count = SegmentLine.objects.filter(segment=segment).count()
-    page = paginator.get_page(request.GET.get("page"))
-    for line in page:
+    for line in page.object_list:
         line.overridden = {
             name
             for name in OVERRIDABLE

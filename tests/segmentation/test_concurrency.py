@@ -39,7 +39,7 @@ def _at_once(*actions):
     return errors
 
 
-def test_two_add_contacts_at_once_do_not_duplicate_lines():
+def test_two_add_contacts_at_once_do_not_duplicate_lines(migration_data):
     newsletter = MailingGroupFactory(code="NEWSLETTER")
     contacts = [ContactFactory(mailing_groups=[newsletter]) for _ in range(50)]
     segment = SegmentFactory()

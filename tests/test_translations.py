@@ -1,0 +1,48 @@
+"""The interface ships in Swedish, French and Czech, from committed catalogues."""
+
+import polib
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from segmentation.criteria import describe
+from tests.factories import SegmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("language", "segments", "add_contacts"),
+    [
+        ("sv", "Segment", "Lägg till kontakter"),
+        ("fr", "Segments", "Ajouter des contacts"),
+        ("cs", "Segmenty", "Přidat kontakty"),
+    ],
+)
+def test_pages_speak_the_chosen_language(
+    marketing_client, language, segments, add_contacts
+):
+    segment = SegmentFactory()
+    marketing_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = marketing_client.get(segment.get_absolute_url()).content.decode()
+
+    assert f">{segments}</a>" in page
+    assert add_contacts in page
+
+
+def test_every_catalogue_is_complete():
+
+    for language, _name in settings.LANGUAGES[1:]:
+        catalogue = polib.pofile(
+            str(settings.LOCALE_PATHS[0] / language / "LC_MESSAGES" / "django.po")
+        )
+        assert catalogue.untranslated_entries() == [], language
+        assert catalogue.fuzzy_entries() == [], language
+
+
+def test_criteria_read_in_the_users_language():
+    with translation.override("cs"):
+        assert describe({"city": ["Brno"], "type": ["person"]}) == (
+            "Typ = Osoba a Město = Brno"
+        )
