@@ -39,6 +39,7 @@ from interactions.models import (
 )
 
 HAS = "has"
+NO_TYPE = "none"
 HAS_NOT = "has_not"
 # No criterion joins rows (they use EXISTS or IN), so none needs DISTINCT, which
 # would also make every INSERT … SELECT sort whole contact rows.
@@ -105,7 +106,10 @@ SECTIONS = [
         gettext_lazy("Interaction history"),
         ["interaction", *INTERACTION_FILTERS],
     ),
-    (gettext_lazy("Logged segments"), ["logged_segment"]),
+    (
+        gettext_lazy("Logged segments"),
+        ["logged_segment", "logged_correspondence_type", "logged_language"],
+    ),
 ]
 
 
@@ -215,6 +219,19 @@ class ContactCriteria(django_filters.FilterSet):
         method="filter_logged_segment",
         widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
     )
+    logged_correspondence_type = django_filters.MultipleChoiceFilter(
+        distinct=False,
+        label=gettext_lazy("… logged with correspondence type"),
+        choices=[(NO_TYPE, gettext_lazy("(none)"))]
+        + [choice for choice in CorrespondenceType.choices if choice[0]],
+        method=_collected,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    logged_language = django_filters.CharFilter(
+        label=gettext_lazy("… logged in language"),
+        method=_collected,
+        help_text=gettext_lazy("One or more language codes."),
+    )
 
     class Meta:
         model = Contact
@@ -238,6 +255,17 @@ class ContactCriteria(django_filters.FilterSet):
         entries = InteractionLogEntry.objects.filter(
             logged_segment__in=value, contact=OuterRef("pk")
         )
+        kinds = self.form.cleaned_data.get("logged_correspondence_type")
+        if kinds:
+            entries = entries.filter(
+                correspondence_type__in=[
+                    CorrespondenceType.BLANK if kind == NO_TYPE else kind
+                    for kind in kinds
+                ]
+            )
+        languages = self.form.cleaned_data.get("logged_language")
+        if languages:
+            entries = entries.filter(language__in=split_values(languages))
         return queryset.filter(Exists(entries))
 
     def filter_queryset(self, queryset):
@@ -327,11 +355,12 @@ def describe(parameters: dict | None) -> str:
     for name, value in data.items():
         if name.startswith("interaction") or not value:
             continue
+        label = str(fields[name].label).removeprefix("… ")
         if hasattr(value, "start"):
             if value.start or value.stop:
-                parts.append(f"{fields[name].label} {_range(value)}")
+                parts.append(f"{label} {_range(value)}")
             continue
-        parts.append(f"{fields[name].label} = {_display(fields[name], value)}")
+        parts.append(f"{label} = {_display(fields[name], value)}")
     interaction = _describe_interaction(data, fields)
     if interaction:
         parts.append(interaction)

@@ -64,21 +64,55 @@ def _template_document(language: str):
     )
 
 
+def effective_template_id():
+    return _first_id(F("template_id"), F("segment__template_id"))
+
+
+def effective_salesperson_id():
+    return _first_id(
+        F("salesperson_id"), F("segment__salesperson_id"), F("contact__salesperson_id")
+    )
+
+
+def effective_correspondence_type():
+    """Reference 2.10, as one expression over the line, its header and its contact."""
+    return Coalesce(
+        F("correspondence_type"),
+        Case(
+            When(
+                Q(segment__ignore_contact_correspondence_type=True)
+                & ~Q(segment__correspondence_type=""),
+                then=F("segment__correspondence_type"),
+            ),
+            When(
+                (Q(template__isnull=False) | Q(segment__template__isnull=False))
+                & (
+                    Q(template__ignore_contact_correspondence_type=True)
+                    | Q(
+                        template__isnull=True,
+                        segment__template__ignore_contact_correspondence_type=True,
+                    )
+                    | Q(contact__correspondence_type="")
+                ),
+                then=_template("correspondence_type"),
+            ),
+            default=F("contact__correspondence_type"),
+        ),
+        output_field=CharField(),
+    )
+
+
 def with_effective_values(lines: QuerySet) -> QuerySet:
     """Annotate segment lines with `effective_<field>` for every logged detail."""
     lines = lines.annotate(
-        effective_template_id=_first_id(F("template_id"), F("segment__template_id")),
+        effective_template_id=effective_template_id(),
         effective_group_id=_first_id(
             F("template__group_id"), F("segment__template__group_id")
         ),
         effective_description=Coalesce(F("description"), F("segment__description")),
         effective_subject=Coalesce(F("subject"), F("segment__subject")),
         effective_date=Coalesce(F("date"), F("segment__date")),
-        effective_salesperson_id=_first_id(
-            F("salesperson_id"),
-            F("segment__salesperson_id"),
-            F("contact__salesperson_id"),
-        ),
+        effective_salesperson_id=effective_salesperson_id(),
         effective_campaign_id=_first_id(
             F("segment__campaign_id"),
             F("template__campaign_id"),
@@ -96,30 +130,7 @@ def with_effective_values(lines: QuerySet) -> QuerySet:
             "information_flow", "information_flow"
         ),
         effective_initiated_by=_from_template_or_header("initiated_by", "initiated_by"),
-        effective_correspondence_type=Coalesce(
-            F("correspondence_type"),
-            Case(
-                When(
-                    Q(segment__ignore_contact_correspondence_type=True)
-                    & ~Q(segment__correspondence_type=""),
-                    then=F("segment__correspondence_type"),
-                ),
-                When(
-                    Q(effective_template_id__isnull=False)
-                    & (
-                        Q(template__ignore_contact_correspondence_type=True)
-                        | Q(
-                            template__isnull=True,
-                            segment__template__ignore_contact_correspondence_type=True,
-                        )
-                        | Q(contact__correspondence_type="")
-                    ),
-                    then=_template("correspondence_type"),
-                ),
-                default=F("contact__correspondence_type"),
-            ),
-            output_field=CharField(),
-        ),
+        effective_correspondence_type=effective_correspondence_type(),
         contact_has_document_language=Exists(
             TemplateDocument.objects.filter(
                 template_id=OuterRef("effective_template_id"),

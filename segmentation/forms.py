@@ -8,6 +8,7 @@ from contacts.widgets import ContactsPicker
 from interactions.forms import SelectedIdsField
 from interactions.models import InteractionTemplate, LoggedSegment
 from interactions.word_merge import MAX_DOCUMENT_BYTES, DocumentError, read_merge_fields
+from segmentation.criteria import NO_TYPE, split_values
 from segmentation.models import SavedCriteria, Segment, SegmentLine, StepDefinition
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -283,3 +284,51 @@ class ReuseSegmentForm(ReuseForm):
     logged_segment = forms.ModelChoiceField(
         label=_("Logged segment"), queryset=LoggedSegment.objects.all()
     )
+
+
+class LogForm(forms.Form):
+    """Log: the options of logging a segment."""
+
+    segment_number = forms.CharField(widget=forms.HiddenInput)
+    create_follow_up = forms.BooleanField(
+        label=_("Create Follow-up Segment"),
+        required=False,
+        help_text=_("A new segment with the same contacts, to follow up on them."),
+    )
+    deliver = forms.BooleanField(
+        label=_("Send attachments"),
+        required=False,
+        help_text=_(
+            "The interactions are to be sent: every e-mail line needs an e-mail "
+            "address. Without it, e-mail lines of contacts without an address are "
+            "logged with no correspondence type."
+        ),
+    )
+
+    def __init__(self, *args, can_deliver: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_deliver:
+            self.fields["deliver"].disabled = True
+            self.fields["deliver"].help_text = _(
+                "No line has a correspondence type, so there is nothing to send."
+            )
+
+
+class FollowUpForm(forms.Form):
+    """Create Follow-up Segment from a logged segment, optionally for some contacts."""
+
+    correspondence_types = forms.MultipleChoiceField(
+        label=_("Only contacts logged with correspondence type"),
+        choices=[(NO_TYPE, _("(none)"))]
+        + [choice for choice in CorrespondenceType.choices if choice[0]],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.CharField(
+        label=_("Only contacts logged in language"),
+        required=False,
+        help_text=_("One or more language codes, e.g. “sv cs”. Empty: all languages."),
+    )
+
+    def clean_languages(self):
+        return split_values(self.cleaned_data["languages"])

@@ -54,6 +54,12 @@ urlpatterns = [
         views.segment_reuse_segment,
         name="segment_reuse_segment",
     ),
+    path("<int:pk>/log/", views.segment_log, name="segment_log"),
+    path(
+        "follow-up/<int:logged_pk>/",
+        views.segment_follow_up,
+        name="segment_follow_up",
+    ),
     path(
         "<int:pk>/lines/<int:line_pk>/",
         views.segment_line_update,

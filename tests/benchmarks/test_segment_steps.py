@@ -5,9 +5,6 @@ floor, taken in turns, with the segment put back between runs (untimed). Both
 run inside the test's transaction, so neither pays the commit's fsync.
 """
 
-import statistics
-import time
-
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
@@ -20,12 +17,11 @@ from segmentation.services import (
     reduce_contacts,
     refine_contacts,
 )
-from tests.benchmarks.conftest import measure_page
+from tests.benchmarks.conftest import compare_with_floor, measure_page
 from tests.factories import SegmentFactory, UserFactory
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
-RUNS = 3
 LINE_COLUMNS = [field.column for field in SegmentLine._meta.concrete_fields]
 COMPANY_NAME = (
     "CASE WHEN c.type = 'company' THEN c.name ELSE COALESCE(co.name, c.name) END"
@@ -41,18 +37,6 @@ def _sql(statement: str, params=()) -> int:
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
-
-
-def _compare(service, floor, reset) -> tuple[float, float]:
-    """Median seconds of the service and of its floor, run in turns."""
-    timings = {service: [], floor: []}
-    for _ in range(RUNS):
-        for action in (service, floor):
-            reset()
-            started = time.perf_counter()
-            action()
-            timings[action].append(time.perf_counter() - started)
-    return statistics.median(timings[service]), statistics.median(timings[floor])
 
 
 def _new_step(segment: Segment, action: str) -> CriteriaStep:
@@ -158,7 +142,7 @@ def user(segment):
 def test_add_contacts(segment, group, user, bench_results):
     criteria = {"mailing_group": [group.code]}
 
-    service, floor = _compare(
+    service, floor = compare_with_floor(
         lambda: add_contacts(segment, criteria=criteria, user=user),
         lambda: _add_floor(segment, group),
         lambda: _empty(segment),
@@ -189,7 +173,7 @@ def test_reduce_and_refine(segment, group, user, bench_results, action, countrie
         if step.action != "add":
             _restore_floor(step)
 
-    service, floor = _compare(
+    service, floor = compare_with_floor(
         lambda: service_function(segment, criteria={"country": countries}, user=user),
         lambda: _remove_floor(segment, action, countries),
         undo,
@@ -215,7 +199,7 @@ def test_go_back(segment, group, user, bench_results):
     def reduce():
         reduce_contacts(segment, criteria={"country": ["SE", "FR", "CZ"]}, user=user)
 
-    restore, restore_floor = _compare(
+    restore, restore_floor = compare_with_floor(
         lambda: go_back(segment, user=user),
         lambda: _restore_floor(_last_step(segment)),
         reduce,
@@ -228,7 +212,7 @@ def test_go_back(segment, group, user, bench_results):
         _empty(segment)
         add_contacts(segment, criteria={"mailing_group": [group.code]}, user=user)
 
-    undo_add, undo_add_floor = _compare(
+    undo_add, undo_add_floor = compare_with_floor(
         lambda: go_back(segment, user=user),
         lambda: _undo_add_floor(_last_step(segment)),
         add_again,
