@@ -43,6 +43,7 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_countries",
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     "contacts",
@@ -143,6 +144,10 @@ STORAGES = {
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Background jobs (big letter batches) are rows in the database, run by
+# `manage.py db_worker`: no broker to operate.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

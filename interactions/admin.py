@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from interactions.models import (
     Campaign,
+    CompanyInformation,
     InteractionGroup,
     InteractionTemplate,
     TemplateDocument,
@@ -269,4 +270,17 @@ class WordDocumentAdmin(admin.ModelAdmin):
     def download(self, obj):
         return format_html(
             '<a href="{}">{}</a>', obj.get_absolute_url(), gettext("Download")
+        )
+
+
+@admin.register(CompanyInformation)
+class CompanyInformationAdmin(admin.ModelAdmin):
+    """Our own name and address for letters: one row."""
+
+    list_display = ["name", "city", "country", "phone", "email"]
+
+    def has_add_permission(self, request):
+        return (
+            super().has_add_permission(request)
+            and not CompanyInformation.objects.exists()
         )

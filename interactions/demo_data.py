@@ -16,6 +16,7 @@ from contacts.models import Contact, Salesperson
 from interactions.demo_letters import build_demo_letter
 from interactions.models import (
     Campaign,
+    CompanyInformation,
     Evaluation,
     InformationFlow,
     InitiatedBy,
@@ -155,6 +156,19 @@ def load(*, contacts: int | None, seed: int, stdout) -> None:
 
 @transaction.atomic
 def _create_templates() -> list[InteractionTemplate]:
+    CompanyInformation.objects.get_or_create(
+        defaults={
+            "name": "Segmenta Demo AB",
+            "address": "Drottninggatan 12",
+            "post_code": "111 51",
+            "city": "Stockholm",
+            "country": "SE",
+            "phone": "+46 8 555 010 00",
+            "email": "hello@segmenta.example",
+            "website": "https://segmenta.example",
+            "vat_registration_number": "SE556000000001",
+        }
+    )
     groups = {
         code: InteractionGroup.objects.get_or_create(
             code=code, defaults={"description": text}

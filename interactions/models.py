@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from contacts.models import (
     Contact,
@@ -417,3 +418,34 @@ class InteractionLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.pk} · {self.contact.number} · {self.description}"
+
+
+class CompanyInformation(models.Model):
+    """Our own company's name and address, for the Company_* merge fields of letters.
+
+    One row; `CompanyInformation.current()` gives it (or an empty one).
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=100, blank=True)
+    address_2 = models.CharField(_("address 2"), max_length=100, blank=True)
+    post_code = models.CharField(_("post code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    country = CountryField(_("country"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    vat_registration_number = models.CharField(
+        _("VAT registration no."), max_length=30, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("company information")
+        verbose_name_plural = _("company information")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls) -> "CompanyInformation":
+        return cls.objects.order_by("pk").first() or cls(name="")

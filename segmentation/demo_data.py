@@ -8,7 +8,12 @@ from django.db import transaction
 from contacts.numbering import take_numbers
 from interactions.models import Campaign, InteractionTemplate
 from segmentation.models import Segment
-from segmentation.services import add_contacts, reduce_contacts, save_criteria
+from segmentation.services import (
+    add_contacts,
+    log_segment,
+    reduce_contacts,
+    save_criteria,
+)
 
 SEGMENTS = [
     # description, template, campaign, steps: (service, criteria, options)
@@ -27,7 +32,15 @@ SEGMENTS = [
         None,
         [(add_contacts, {"mailing_group": ["NEWSLETTER"]}, {})],
     ),
+    (
+        "Autumn customer days",
+        "BUS",
+        "AUTUMN26",
+        [(add_contacts, {"mailing_group": ["XMAS-CARD"]}, {})],
+    ),
 ]
+# The last demo segment is logged, with a follow-up, so the archive has history.
+LOGGED = 1
 
 
 def load(*, contacts: int | None, seed: int, stdout) -> None:
@@ -58,4 +71,6 @@ def load(*, contacts: int | None, seed: int, stdout) -> None:
             description="Persons on the event mailing list",
             user=None,
         )
-    stdout.write(f"Created {len(SEGMENTS)} demo segments.")
+        for segment in created[-LOGGED:]:
+            log_segment(segment, user=None, create_follow_up=True)
+    stdout.write(f"Created {len(SEGMENTS)} demo segments and logged {LOGGED} of them.")

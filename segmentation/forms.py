@@ -15,7 +15,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class WordUploadField(forms.FileField):
-    """An optional .docx upload, checked like a template document."""
+    """A .docx upload, checked like a template document."""
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
@@ -332,3 +332,13 @@ class FollowUpForm(forms.Form):
 
     def clean_languages(self):
         return split_values(self.cleaned_data["languages"])
+
+
+class PersonalDocumentForm(forms.Form):
+    """The edited letter of one contact, uploaded back to its line."""
+
+    document = WordUploadField(
+        label=_("Personalised letter (.docx)"),
+        help_text=_("Download the letter, edit it in Word, and upload it here."),
+        error_messages={"required": _("Choose the edited .docx file to upload.")},
+    )

@@ -433,3 +433,68 @@ class SavedCriteriaStep(StepDefinition):
 
     def __str__(self):
         return f"{self.saved_criteria.code} #{self.number}"
+
+
+class LetterBatch(models.Model):
+    """Letters made in the background for a big segment or logged segment.
+
+    The worker writes the file through the storage API and counts its progress
+    here, so the page can show a progress bar and then the download.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Making letters")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="letter_batches",
+    )
+    logged_segment = models.ForeignKey(
+        "interactions.LoggedSegment",
+        verbose_name=_("logged segment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    segment_number = models.CharField(_("segment number"), max_length=20)
+    combined = models.BooleanField(_("one combined document"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("letters"), default=0)
+    handled = models.PositiveIntegerField(_("letters made"), default=0)
+    failures = models.JSONField(
+        _("failed letters"),
+        default=list,
+        blank=True,
+        help_text=_("Contact number and reason, per letter that could not be made."),
+    )
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to="letters/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("letter batch")
+        verbose_name_plural = _("letter batches")
+
+    def __str__(self):
+        return f"{self.segment_number} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("segmentation:letter_batch_detail", args=[self.pk])

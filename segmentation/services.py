@@ -312,6 +312,22 @@ def update_line(line: SegmentLine, *, fields: dict) -> SegmentLine:
     return line
 
 
+def personalise_line(
+    line: SegmentLine, *, data: bytes | None, file_name: str = "", user=None
+) -> SegmentLine:
+    """Give one line its own edited letter, used as it is; None goes back to the shared one.
+
+    The header's and the template's documents are never touched.
+    """
+    with transaction.atomic():
+        document = (
+            store_word_document(data, file_name=file_name, user=user)
+            if data is not None
+            else None
+        )
+        return update_line(line, fields={"personal_document": document})
+
+
 def delete_segment(segment: Segment) -> None:
     """Delete a segment with its lines, snapshots and steps, set-based."""
     with transaction.atomic():

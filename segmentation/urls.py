@@ -1,6 +1,6 @@
 from django.urls import path
 
-from segmentation import views
+from segmentation import letter_views, views
 from segmentation.models import StepDefinition
 
 app_name = "segmentation"
@@ -64,5 +64,43 @@ urlpatterns = [
         "<int:pk>/lines/<int:line_pk>/",
         views.segment_line_update,
         name="segment_line_update",
+    ),
+    path(
+        "<int:pk>/letters/", letter_views.segment_letters_check, name="segment_letters"
+    ),
+    path(
+        "<int:pk>/letters/download/",
+        letter_views.segment_letters_download,
+        name="segment_letters_download",
+    ),
+    path(
+        "<int:pk>/lines/<int:line_pk>/letter/",
+        letter_views.line_letter_download,
+        name="line_letter_download",
+    ),
+    path(
+        "<int:pk>/lines/<int:line_pk>/personalise/",
+        letter_views.line_personalise,
+        name="line_personalise",
+    ),
+    path(
+        "logged/<int:pk>/letters/download/",
+        letter_views.logged_segment_letters_download,
+        name="logged_segment_letters_download",
+    ),
+    path(
+        "letters/<int:pk>/",
+        letter_views.letter_batch_detail,
+        name="letter_batch_detail",
+    ),
+    path(
+        "letters/<int:pk>/status/",
+        letter_views.letter_batch_status,
+        name="letter_batch_status",
+    ),
+    path(
+        "letters/<int:pk>/download/",
+        letter_views.letter_batch_download,
+        name="letter_batch_download",
     ),
 ]

@@ -7,10 +7,10 @@ from contacts.models import NumberSeries
 from tests.factories import UserFactory
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def _migration_data(django_db_setup, django_db_blocker) -> str:
     """The rows our data migrations made: the groups with their permissions, the
-    number series."""
+    number series. Read when the first committing test starts, before any flush."""
     with django_db_blocker.unblock():
         return serializers.serialize(
             "json",

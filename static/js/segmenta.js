@@ -50,3 +50,27 @@ function initMultiSelects() {
   }
 }
 document.addEventListener("DOMContentLoaded", initMultiSelects);
+
+// A letter batch page follows the worker's progress, then reloads to offer the file.
+function followLetterBatch() {
+  const card = document.querySelector("[data-batch-status][data-batch-running='1']");
+  if (!card) {
+    return;
+  }
+  const poll = () => {
+    fetch(card.dataset.batchStatus, { headers: { Accept: "application/json" } })
+      .then((response) => response.json())
+      .then((state) => {
+        document.getElementById("batch-progress").value = state.handled;
+        document.getElementById("batch-handled").textContent = state.handled;
+        if (state.done) {
+          window.location.reload();
+        } else {
+          window.setTimeout(poll, 1000);
+        }
+      })
+      .catch(() => window.setTimeout(poll, 3000));
+  };
+  window.setTimeout(poll, 1000);
+}
+document.addEventListener("DOMContentLoaded", followLetterBatch);

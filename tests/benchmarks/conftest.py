@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 SERVER_SIDE_CURSOR = re.compile(r"^DECLARE .*? CURSOR (WITH(OUT)? HOLD )?FOR ")
 RESULTS_FILE = Path(__file__).resolve().parents[2] / "bench-results.json"
@@ -63,6 +63,19 @@ class BenchResults:
                 indent=2,
             )
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _bench_media(tmp_path_factory):
+    """One media folder for the whole run: the documents the session's demo data
+    stores must outlive the test that first asked for them."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("bench-media")):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _temporary_media():
+    """Benchmarks keep the session's media folder (see _bench_media)."""
 
 
 @pytest.fixture(scope="session")

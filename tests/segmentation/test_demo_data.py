@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from interactions.models import LoggedSegment
 from segmentation.models import SavedCriteria, Segment
 
 pytestmark = pytest.mark.django_db
@@ -18,3 +19,15 @@ def test_demo_data_has_segments_built_by_steps_and_saved_criteria():
     assert not invitation.lines.filter(contact__privacy_blocked=True).exists()
     assert invitation.lines.exclude(personal_comment="").count() == 1
     assert SavedCriteria.objects.get().steps.count() == 2
+
+
+def test_demo_data_has_a_logged_segment_with_its_follow_up():
+    call_command("load_demo_data", verbosity=0)
+
+    logged = LoggedSegment.objects.get(description="Autumn customer days")
+    assert logged.entry_count == logged.entries.count() > 0
+    assert logged.campaign.code == "AUTUMN26"
+    follow_up = Segment.objects.get(
+        description=f"Follow-up on segment {logged.segment_number}"
+    )
+    assert follow_up.lines.exists()

@@ -1,0 +1,256 @@
+"""Letters: check the documents, download (streamed or in the background), personalise."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from interactions.merge_fields import FIELDS, check_fields
+from interactions.models import LoggedSegment, TemplateDocument, WordDocument
+from interactions.word_merge import DocumentError
+from segmentation.effective import with_effective_values
+from segmentation.forms import PersonalDocumentForm
+from segmentation.letter_batches import start_letter_batch
+from segmentation.letters import (
+    LetterOutcome,
+    line_letter,
+    logged_letters,
+    make_letter,
+    safe_file_name,
+    segment_letters,
+    write_combined,
+    zip_chunks,
+)
+from segmentation.models import LetterBatch, Segment, SegmentLine
+from segmentation.services import personalise_line
+
+# More letters than this are made by the background worker, not in the request.
+LETTERS_IN_REQUEST = 500
+LINES_LISTED = 20
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@permission_required("segmentation.view_segment", raise_exception=True)
+def segment_letters_check(request, pk):
+    """Check the letters before making them: documents, fields, language fallbacks."""
+    segment = get_object_or_404(Segment.objects.select_related("template"), pk=pk)
+    lines = with_effective_values(SegmentLine.objects.filter(segment=segment))
+    by_document = {
+        row["effective_document_id"]: row
+        for row in lines.values("effective_document_id").annotate(
+            lines=Count("pk"),
+            personalised=Count("pk", filter=Q(personal_document__isnull=False)),
+        )
+    }
+    documents = WordDocument.objects.in_bulk(
+        [pk for pk in by_document if pk is not None]
+    )
+    in_use = [
+        {
+            "document": documents[pk],
+            "lines": row["lines"],
+            "personalised": row["personalised"],
+            "fields": check_fields(documents[pk].merge_fields),
+        }
+        for pk, row in by_document.items()
+        if pk is not None
+    ]
+    # Lines whose contact (or the line) asks for a language the template has no
+    # document in: they get another language's document.
+    fallbacks = (
+        lines.filter(
+            personal_document__isnull=True,
+            segment__document__isnull=True,
+            effective_template_id__isnull=False,
+        )
+        .annotate(
+            requested_language=Coalesce(
+                NullIf(F("language"), Value("")),
+                NullIf(F("contact__language"), Value("")),
+            ),
+            letter_language=Case(
+                When(
+                    Exists(_documents_in("effective_language")),
+                    then=F("effective_language"),
+                ),
+                default=F("template_default_language"),
+            ),
+        )
+        .filter(requested_language__isnull=False)
+        .exclude(Exists(_documents_in("requested_language")))
+        .select_related("contact")
+        .order_by("pk")
+    )
+    return render(
+        request,
+        "segmentation/segment_letters.html",
+        {
+            "segment": segment,
+            "in_use": in_use,
+            "without_document": by_document.get(None, {}).get("lines", 0),
+            "fallback_count": fallbacks.count(),
+            "fallbacks": fallbacks[:LINES_LISTED],
+            "first_line": SegmentLine.objects.filter(segment=segment)
+            .order_by("pk")
+            .first(),
+            "fields": FIELDS,
+            "threshold": LETTERS_IN_REQUEST,
+        },
+    )
+
+
+def _documents_in(language: str):
+    return TemplateDocument.objects.filter(
+        template_id=OuterRef("effective_template_id"), language=OuterRef(language)
+    )
+
+
+@permission_required("segmentation.view_segment", raise_exception=True)
+def segment_letters_download(request, pk):
+    """Download Letters: a zip of .docx files, or one combined .docx."""
+    segment = get_object_or_404(Segment, pk=pk)
+    combined = request.GET.get("format") == "combined"
+    if segment.lines.count() > LETTERS_IN_REQUEST:
+        return _in_background(request, combined=combined, segment=segment)
+    return _download(segment_letters(segment), segment.number, combined=combined)
+
+
+@permission_required("interactions.view_loggedsegment", raise_exception=True)
+def logged_segment_letters_download(request, pk):
+    """Download Letters of a logged segment, each as it was logged."""
+    logged = get_object_or_404(LoggedSegment, pk=pk)
+    combined = request.GET.get("format") == "combined"
+    if logged.entries.count() > LETTERS_IN_REQUEST:
+        return _in_background(request, combined=combined, logged_segment=logged)
+    return _download(logged_letters(logged), logged.segment_number, combined=combined)
+
+
+def _download(letters, segment_number: str, *, combined: bool):
+    base = safe_file_name(f"{segment_number} letters").removesuffix(".docx")
+    if combined:
+        output = io.BytesIO()
+        outcome = write_combined(letters, output)
+        kind, extension = (
+            ("application/zip", "zip") if outcome.zipped else (DOCX, "docx")
+        )
+        response = HttpResponse(output.getvalue(), content_type=kind)
+    else:
+        response = StreamingHttpResponse(
+            zip_chunks(letters, LetterOutcome()), content_type="application/zip"
+        )
+        extension = "zip"
+    response["Content-Disposition"] = f'attachment; filename="{base}.{extension}"'
+    return response
+
+
+def _in_background(request, **source):
+    batch = start_letter_batch(user=request.user, **source)
+    messages.info(
+        request,
+        _("%(count)d letters are being made in the background.")
+        % {"count": batch.total},
+    )
+    return redirect(batch)
+
+
+@permission_required("segmentation.view_segment", raise_exception=True)
+def letter_batch_detail(request, pk):
+    """A background batch: a progress bar, then the download and any failed letters."""
+    return render(
+        request,
+        "segmentation/letterbatch_detail.html",
+        {"batch": _own_batch(request, pk)},
+    )
+
+
+@permission_required("segmentation.view_segment", raise_exception=True)
+def letter_batch_status(request, pk):
+    """The batch's progress, for the progress bar."""
+    batch = _own_batch(request, pk)
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "handled": batch.handled,
+            "total": batch.total,
+            "done": batch.status
+            in (LetterBatch.Status.DONE, LetterBatch.Status.FAILED),
+        }
+    )
+
+
+@permission_required("segmentation.view_segment", raise_exception=True)
+def letter_batch_download(request, pk):
+    batch = _own_batch(request, pk)
+    if not batch.file:
+        raise PermissionDenied
+    return FileResponse(
+        batch.file.open("rb"),
+        as_attachment=True,
+        filename=batch.file.name.rsplit("/", 1)[-1],
+    )
+
+
+def _own_batch(request, pk) -> LetterBatch:
+    batches = LetterBatch.objects.all()
+    if not request.user.is_superuser:
+        batches = batches.filter(created_by=request.user)
+    return get_object_or_404(batches, pk=pk)
+
+
+@permission_required("segmentation.view_segment", raise_exception=True)
+def line_letter_download(request, pk, line_pk):
+    """One contact's letter: a preview, or the start of personalising it in Word."""
+    line = get_object_or_404(
+        SegmentLine.objects.select_related("segment", "contact"),
+        pk=line_pk,
+        segment_id=pk,
+    )
+    letter = line_letter(line)
+    try:
+        content = make_letter(letter)
+    except DocumentError as error:
+        messages.error(request, str(error))
+        return redirect(line.segment)
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{letter.file_name}"'
+    return response
+
+
+@require_POST
+@permission_required("segmentation.change_segment", raise_exception=True)
+def line_personalise(request, pk, line_pk):
+    """Upload this contact's edited letter, or (reset) go back to the shared document."""
+    line = get_object_or_404(
+        SegmentLine.objects.select_related("segment", "contact"),
+        pk=line_pk,
+        segment_id=pk,
+    )
+    if "reset" in request.POST:
+        personalise_line(line, data=None)
+        messages.success(
+            request,
+            _("%(contact)s gets the shared letter again.") % {"contact": line.contact},
+        )
+        return redirect(line.segment)
+    form = PersonalDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors["document"]:
+            messages.error(request, error)
+        return redirect("segmentation:segment_line_update", pk=pk, line_pk=line_pk)
+    upload = form.cleaned_data["document"]
+    personalise_line(
+        line, data=upload["data"], file_name=upload["name"], user=request.user
+    )
+    messages.success(
+        request,
+        _("%(contact)s now gets the personalised letter, used as it is.")
+        % {"contact": line.contact},
+    )
+    return redirect(line.segment)
