@@ -86,32 +86,21 @@ def logged_letters(logged_segment: LoggedSegment) -> Iterator[Letter]:
         .select_related("contact", "contact__company")
         .order_by("pk")
     )
-    salespeople, campaigns, company = _lookups()
-    names = _unique_names()
+    letter = _letter_maker()
     for entry in entries.iterator(chunk_size=ROWS_PER_QUERY):
-        campaign = campaigns.get(entry.campaign_id)
-        yield Letter(
-            contact_number=entry.contact.number,
-            file_name=names(logged_segment.segment_number, entry.contact),
+        yield letter(
+            logged_segment.segment_number,
+            entry.contact,
             document_id=entry.document_id,
             personalised=entry.document_is_personalised,
             language=entry.language,
-            values=letter_values(
-                entry.contact,
-                salesperson=salespeople.get(entry.salesperson_id),
-                details=LetterDetails(
-                    segment_number=logged_segment.segment_number,
-                    segment_description=logged_segment.description,
-                    subject=entry.subject,
-                    description=entry.description,
-                    date=entry.date,
-                    comment=entry.personal_comment,
-                    campaign_code=campaign.code if campaign else "",
-                    campaign_description=campaign.description if campaign else "",
-                ),
-                company=company,
-                language=entry.language,
-            ),
+            salesperson_id=entry.salesperson_id,
+            campaign_id=entry.campaign_id,
+            segment_description=logged_segment.description,
+            subject=entry.subject,
+            description=entry.description,
+            date=entry.date,
+            comment=entry.personal_comment,
         )
 
 
@@ -203,34 +192,63 @@ def safe_file_name(text: str) -> str:
 
 
 def _letters_of_lines(segment: Segment, lines: QuerySet) -> Iterator[Letter]:
-    salespeople, campaigns, company = _lookups()
-    names = _unique_names()
+    letter = _letter_maker()
     lines = lines.annotate(segment_description=F("segment__description"))
     for line in lines.iterator(chunk_size=ROWS_PER_QUERY):
-        campaign = campaigns.get(line.effective_campaign_id)
-        yield Letter(
-            contact_number=line.contact.number,
-            file_name=names(segment.number, line.contact),
+        yield letter(
+            segment.number,
+            line.contact,
             document_id=line.effective_document_id,
             personalised=line.personal_document_id is not None,
             language=line.effective_language,
+            salesperson_id=line.effective_salesperson_id,
+            campaign_id=line.effective_campaign_id,
+            segment_description=line.segment_description,
+            subject=line.effective_subject,
+            description=line.effective_description,
+            date=line.effective_date,
+            comment=line.personal_comment,
+        )
+
+
+def _letter_maker() -> Callable[..., Letter]:
+    """Makes Letters, with salespeople, campaigns and our company read once."""
+    salespeople, campaigns, company = _lookups()
+    names = _unique_names()
+
+    def letter(
+        segment_number: str,
+        contact,
+        *,
+        document_id: int | None,
+        personalised: bool,
+        language: str,
+        salesperson_id: int | None,
+        campaign_id: int | None,
+        **details,
+    ) -> Letter:
+        campaign = campaigns.get(campaign_id)
+        return Letter(
+            contact_number=contact.number,
+            file_name=names(segment_number, contact),
+            document_id=document_id,
+            personalised=personalised,
+            language=language,
             values=letter_values(
-                line.contact,
-                salesperson=salespeople.get(line.effective_salesperson_id),
+                contact,
+                salesperson=salespeople.get(salesperson_id),
                 details=LetterDetails(
-                    segment_number=segment.number,
-                    segment_description=line.segment_description,
-                    subject=line.effective_subject,
-                    description=line.effective_description,
-                    date=line.effective_date,
-                    comment=line.personal_comment,
+                    segment_number=segment_number,
                     campaign_code=campaign.code if campaign else "",
                     campaign_description=campaign.description if campaign else "",
+                    **details,
                 ),
                 company=company,
-                language=line.effective_language,
+                language=language,
             ),
         )
+
+    return letter
 
 
 def _lookups():
