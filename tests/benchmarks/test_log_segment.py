@@ -169,6 +169,7 @@ def test_log_a_hundred_thousand_lines(setup, bench_results):
         lambda: log_segment(current["segment"], user=setup["user"]),
         lambda: _log_floor(current["segment"], setup["user"]),
         reset,
+        runs=5,
     )
 
     rows = current["segment"].lines.count()
