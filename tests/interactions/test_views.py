@@ -170,3 +170,17 @@ def test_a_contact_with_interactions_cannot_be_deleted(marketing_client):
     assert "cannot be deleted because it is still used" in page
     assert "Interaction log entries" in page
     assert contact.__class__.objects.filter(pk=contact.pk).exists()
+
+
+@pytest.mark.parametrize("entry_count", [2, 30])
+def test_a_logged_segment_page_runs_a_constant_number_of_queries(
+    marketing_client, django_assert_num_queries, entry_count
+):
+    logged_segment = LoggedSegmentFactory()
+    for _ in range(entry_count):
+        InteractionLogEntryFactory(
+            contact=PersonFactory(), logged_segment=logged_segment
+        )
+
+    with django_assert_num_queries(7):
+        marketing_client.get(logged_segment.get_absolute_url())

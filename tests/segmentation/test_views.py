@@ -406,3 +406,18 @@ def test_users_without_a_marketing_group_see_no_segments(outsider_client, segmen
     assert outsider_client.get(reverse("segmentation:segment_list")).status_code == 403
     assert outsider_client.get(segment.get_absolute_url()).status_code == 403
     assert outsider_client.post(_url("segment_go_back", segment)).status_code == 403
+
+
+@pytest.mark.parametrize("segment_count", [2, 20])
+def test_the_segment_list_runs_a_constant_number_of_queries(
+    marketing_client, django_assert_num_queries, segment_count
+):
+    for _ in range(segment_count):
+        SegmentLineFactory(
+            segment=SegmentFactory(template=InteractionTemplateFactory())
+        )
+
+    with django_assert_num_queries(6):
+        response = marketing_client.get(reverse("segmentation:segment_list"))
+
+    assert len(response.context["page_obj"]) == segment_count
