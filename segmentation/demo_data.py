@@ -55,7 +55,8 @@ def load(*, contacts: int | None, seed: int, stdout) -> None:
                 description=description,
                 template=InteractionTemplate.objects.get(code=template),
             )
-            segment.take_template_defaults()
+            for name, value in Segment.template_defaults(segment.template).items():
+                setattr(segment, name, value)
             segment.campaign = Campaign.objects.filter(code=campaign).first()
             segment.save()
             for service, criteria, options in steps:

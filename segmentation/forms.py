@@ -119,9 +119,7 @@ class SegmentForm(forms.ModelForm):
             not self.instance.pk or template.pk != self.instance.template_id
         )
         if changed and cleaned_data.get("take_template_defaults"):
-            for name in Segment.TEMPLATE_DEFAULTS:
-                if name != "campaign" or template.campaign:
-                    cleaned_data[name] = getattr(template, name)
+            cleaned_data.update(Segment.template_defaults(template))
         return cleaned_data
 
 

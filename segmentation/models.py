@@ -147,12 +147,14 @@ class Segment(models.Model):
     def get_absolute_url(self):
         return reverse("segmentation:segment_detail", args=[self.pk])
 
-    def take_template_defaults(self) -> None:
-        """Copy the template's cost, duration, flow, types and campaign (if it has one)."""
-        for name in self.TEMPLATE_DEFAULTS:
-            value = getattr(self.template, name)
-            if name != "campaign" or value:
-                setattr(self, name, value)
+    @classmethod
+    def template_defaults(cls, template: InteractionTemplate) -> dict:
+        """The template's cost, duration, flow, types and campaign (if it has one)."""
+        return {
+            name: getattr(template, name)
+            for name in cls.TEMPLATE_DEFAULTS
+            if name != "campaign" or template.campaign_id
+        }
 
 
 class LineDetails(models.Model):
