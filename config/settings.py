@@ -46,6 +46,7 @@ THIRD_PARTY_APPS = [
     "django_tasks_db",
 ]
 LOCAL_APPS = [
+    "core",
     "contacts",
     "interactions",
     "segmentation",

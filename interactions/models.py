@@ -274,7 +274,7 @@ class LoggedSegment(models.Model):
         return f"{self.pk} · {self.segment_number} {self.description}"
 
     def get_absolute_url(self):
-        return reverse("interactions:logged_segment_detail", args=[self.pk])
+        return reverse("segmentation:logged_segment_detail", args=[self.pk])
 
 
 class InteractionLogEntry(models.Model):

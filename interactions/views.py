@@ -2,31 +2,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView
+from django.views.generic import ListView
 
 from contacts.models import Contact
-from interactions.filters import InteractionLogFilter, LoggedSegmentFilter
+from interactions.filters import InteractionLogFilter
 from interactions.forms import InteractionForm, LogEntryActionForm
 from interactions.models import (
     Evaluation,
     InteractionLogEntry,
-    LoggedSegment,
     WordDocument,
 )
 from interactions.services import (
     cancel_entries,
-    cancel_logged_segment,
     create_interaction,
     evaluate_entries,
     restore_entries,
-    restore_logged_segment,
 )
 
 ENTRIES_PER_PAGE = 50
@@ -173,71 +169,6 @@ def interaction_create(request):
             )
             return redirect(entry.contact)
     return render(request, "interactions/interaction_form.html", {"form": form})
-
-
-class LoggedSegmentListView(PermissionRequiredMixin, ListView):
-    """The archive of logged segments."""
-
-    permission_required = "interactions.view_loggedsegment"
-    raise_exception = True
-    paginate_by = ENTRIES_PER_PAGE
-
-    def get_queryset(self):
-        queryset = LoggedSegment.objects.select_related("created_by", "campaign")
-        self.filterset = LoggedSegmentFilter(
-            self.request.GET, queryset=queryset, request=self.request
-        )
-        if not self.filterset.is_valid():
-            return LoggedSegment.objects.none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
-
-
-class LoggedSegmentDetailView(PermissionRequiredMixin, DetailView):
-    """A logged segment and its interactions."""
-
-    permission_required = "interactions.view_loggedsegment"
-    raise_exception = True
-    queryset = LoggedSegment.objects.select_related("created_by", "campaign")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        entries = log_entries_for_list().filter(logged_segment=self.object)
-        paginator = Paginator(entries, ENTRIES_PER_PAGE)
-        context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
-        return context
-
-
-@permission_required("interactions.change_loggedsegment", raise_exception=True)
-def logged_segment_cancel(request, pk):
-    """Ask, then cancel or restore a logged segment with all its interactions."""
-    logged_segment = get_object_or_404(LoggedSegment, pk=pk)
-    if request.method == "POST":
-        if logged_segment.cancelled:
-            count = restore_logged_segment(logged_segment)
-            message = ngettext(
-                "Logged segment %(number)d restored with its %(count)d interaction.",
-                "Logged segment %(number)d restored with its %(count)d interactions.",
-                count,
-            )
-        else:
-            count = cancel_logged_segment(logged_segment)
-            message = ngettext(
-                "Logged segment %(number)d cancelled with its %(count)d interaction.",
-                "Logged segment %(number)d cancelled with its %(count)d interactions.",
-                count,
-            )
-        messages.success(
-            request, message % {"number": logged_segment.pk, "count": count}
-        )
-        return redirect(logged_segment)
-    return render(
-        request,
-        "interactions/loggedsegment_confirm_cancel.html",
-        {"logged_segment": logged_segment},
-    )
 
 
 @permission_required("interactions.view_worddocument", raise_exception=True)

@@ -22,8 +22,8 @@ from mailmerge import MailMerge
 from contacts.models import Contact
 from interactions.models import InteractionTemplate, WordDocument
 from interactions.word_merge import normalise_field_name
-from segmentation.letter_batches import start_letter_batch
-from segmentation.letters import LetterOutcome, segment_letters, zip_chunks
+from segmentation.letters.batches import start_letter_batch
+from segmentation.letters.building import LetterOutcome, segment_letters, zip_chunks
 from segmentation.models import LetterBatch, Segment, SegmentLine
 from tests.benchmarks.conftest import compare_with_floor
 from tests.factories import UserFactory

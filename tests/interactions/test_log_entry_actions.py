@@ -133,7 +133,7 @@ def test_cancelling_a_logged_segment_cancels_all_its_entries(marketing_client):
     logged_segment = LoggedSegmentFactory()
     entries = InteractionLogEntryFactory.create_batch(3, logged_segment=logged_segment)
     other = InteractionLogEntryFactory()
-    url = reverse("interactions:logged_segment_cancel", args=[logged_segment.pk])
+    url = reverse("segmentation:logged_segment_cancel", args=[logged_segment.pk])
 
     confirmation = marketing_client.get(url)
     assert "Cancel logged segment" in confirmation.content.decode()
@@ -161,7 +161,7 @@ def test_after_its_logged_segment_is_restored_an_entry_can_be_restored_again(
 ):
     logged_segment = LoggedSegmentFactory()
     entry = InteractionLogEntryFactory(logged_segment=logged_segment)
-    url = reverse("interactions:logged_segment_cancel", args=[logged_segment.pk])
+    url = reverse("segmentation:logged_segment_cancel", args=[logged_segment.pk])
     marketing_client.post(url)
     marketing_client.post(url)
     _act(marketing_client, [entry], "cancel")

@@ -18,7 +18,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 LOG_URL = reverse("interactions:interaction_log")
-LOGGED_SEGMENTS_URL = reverse("interactions:logged_segment_list")
+LOGGED_SEGMENTS_URL = reverse("segmentation:logged_segment_list")
 
 
 def _listed(client, **params):

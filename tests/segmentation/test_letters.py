@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from interactions.models import CompanyInformation
-from segmentation import letter_views
+from segmentation.letters import views as letter_views
 from segmentation.models import LetterBatch
 from segmentation.services import add_contacts_by_hand, log_segment, update_line
 from tests.factories import (

@@ -8,9 +8,9 @@ import pytest
 from django.db import IntegrityError
 
 from interactions.models import InteractionLogEntry, LoggedSegment
-from segmentation import services
 from segmentation.models import CriteriaStep, Segment, SegmentLine
 from segmentation.services import add_contacts_by_hand, log_segment, update_line
+from segmentation.services import log as log_service
 from tests.factories import (
     ContactFactory,
     InteractionTemplateFactory,
@@ -56,7 +56,7 @@ def segment(migration_data):
 
 
 @pytest.mark.parametrize(
-    "step_that_fails", ["_delete_segment_rows", "create_follow_up_segment"]
+    "step_that_fails", ["delete_segment_rows", "create_follow_up_segment"]
 )
 def test_a_crash_between_statements_rolls_everything_back(
     segment, monkeypatch, step_that_fails
@@ -66,7 +66,7 @@ def test_a_crash_between_statements_rolls_everything_back(
     def crash(*args, **kwargs):
         raise InjectedFault
 
-    monkeypatch.setattr(services, step_that_fails, crash)
+    monkeypatch.setattr(log_service, step_that_fails, crash)
 
     with pytest.raises(InjectedFault):
         log_segment(segment, user=None, create_follow_up=True)
@@ -82,7 +82,7 @@ def test_a_database_error_rolls_everything_back(segment, monkeypatch):
         # The entries are written by now; a negative cost breaks a CHECK constraint.
         InteractionLogEntry.objects.update(cost=-1)
 
-    monkeypatch.setattr(services, "_delete_segment_rows", break_a_constraint)
+    monkeypatch.setattr(log_service, "delete_segment_rows", break_a_constraint)
 
     with pytest.raises(IntegrityError):
         log_segment(segment, user=None)

@@ -1,19 +1,13 @@
+"""Add, Reduce, Refine, lines by hand, Go Back, Criteria and the Reuse actions."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, ListView, UpdateView
 
-from interactions.models import LoggedSegment
 from segmentation.criteria import (
     SECTIONS,
     ContactCriteria,
@@ -21,179 +15,41 @@ from segmentation.criteria import (
     matching_contacts,
     parameters_from,
 )
-from segmentation.effective import with_effective_values
 from segmentation.forms import (
     AddLinesForm,
-    FollowUpForm,
-    LineForm,
-    LogForm,
     RemoveLinesForm,
     ReuseCriteriaForm,
     ReuseSegmentForm,
     SaveCriteriaForm,
-    SegmentForm,
     StepForm,
 )
-from segmentation.log_check import check_log
-from segmentation.models import CriteriaStep, Segment, SegmentLine, StepDefinition
+from segmentation.models import CriteriaStep, Segment, StepDefinition
 from segmentation.selection import (
     candidates_for_add,
     count_add,
     lines_to_remove,
 )
 from segmentation.services import (
-    AlreadyLogged,
     add_contacts,
     add_contacts_by_hand,
     clear_criteria,
-    create_follow_up_segment,
-    delete_segment,
     go_back,
-    log_segment,
     reduce_contacts,
     refine_contacts,
     remove_lines,
     reuse_criteria,
     reuse_segment,
     save_criteria,
-    save_segment,
-    update_line,
 )
 
 Action = StepDefinition.Action
-LINES_PER_PAGE = 50
-SEGMENTS_PER_PAGE = 50
-OVERRIDABLE = [
-    "template",
-    "language",
-    "description",
-    "subject",
-    "correspondence_type",
-    "salesperson",
-    "date",
-    "cost",
-    "duration",
-]
+
+
 STEP_SERVICES = {
     Action.ADD: add_contacts,
     Action.REDUCE: reduce_contacts,
     Action.REFINE: refine_contacts,
 }
-
-
-def _line_count():
-    return Subquery(
-        SegmentLine.objects.filter(segment=OuterRef("pk"))
-        .values("segment")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-
-
-class SegmentListView(PermissionRequiredMixin, ListView):
-    """Segments not logged yet, newest first."""
-
-    permission_required = "segmentation.view_segment"
-    raise_exception = True
-    paginate_by = SEGMENTS_PER_PAGE
-
-    def get_queryset(self):
-        segments = Segment.objects.select_related("template", "salesperson").annotate(
-            line_count=Coalesce(_line_count(), 0)
-        )
-        term = self.request.GET.get("q", "").strip()
-        if term:
-            segments = segments.filter(
-                Q(number__icontains=term) | Q(description__icontains=term)
-            )
-        return segments
-
-
-class SegmentCreateView(PermissionRequiredMixin, CreateView):
-    permission_required = "segmentation.add_segment"
-    raise_exception = True
-    model = Segment
-    form_class = SegmentForm
-
-    def get_initial(self):
-        salesperson = getattr(self.request.user, "salesperson", None)
-        return {"salesperson": salesperson}
-
-    def form_valid(self, form):
-        segment = save_segment(form, user=self.request.user)
-        messages.success(
-            self.request, _("Segment %(number)s created.") % {"number": segment.number}
-        )
-        return redirect(segment)
-
-
-class SegmentUpdateView(PermissionRequiredMixin, UpdateView):
-    permission_required = "segmentation.change_segment"
-    raise_exception = True
-    model = Segment
-    form_class = SegmentForm
-
-    def form_valid(self, form):
-        segment = save_segment(form, user=self.request.user)
-        messages.success(
-            self.request, _("Segment %(number)s saved.") % {"number": segment.number}
-        )
-        return redirect(segment)
-
-
-@permission_required("segmentation.view_segment", raise_exception=True)
-def segment_detail(request, pk):
-    """The segment: its header, its lines with their effective values, and the actions."""
-    segment = get_object_or_404(
-        Segment.objects.select_related(
-            "template", "salesperson", "campaign", "document"
-        ).annotate(step_count=Count("steps", distinct=True)),
-        pk=pk,
-    )
-    # Page through bare line ids first: OFFSET over the annotated query would
-    # compute every skipped line's effective values too.
-    page = Paginator(
-        SegmentLine.objects.filter(segment=segment)
-        .order_by("pk")
-        .values_list("pk", flat=True),
-        LINES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
-    page.object_list = list(
-        with_effective_values(
-            SegmentLine.objects.filter(pk__in=list(page.object_list))
-            .select_related("contact", "contact__company")
-            .annotate(
-                effective_template_code=Coalesce(
-                    F("template__code"), F("segment__template__code")
-                ),
-                effective_salesperson_code=Coalesce(
-                    F("salesperson__code"),
-                    F("segment__salesperson__code"),
-                    F("contact__salesperson__code"),
-                ),
-            )
-            .order_by("pk")
-        )
-    )
-    for line in page.object_list:
-        line.overridden = {
-            name
-            for name in OVERRIDABLE
-            if getattr(line, f"{_attname(name)}") is not None
-        }
-    return render(
-        request,
-        "segmentation/segment_detail.html",
-        {
-            "segment": segment,
-            "page_obj": page,
-            "add_lines_form": AddLinesForm(),
-        },
-    )
-
-
-def _attname(name: str) -> str:
-    return f"{name}_id" if name in ("template", "salesperson") else name
 
 
 @permission_required("segmentation.change_segment", raise_exception=True)
@@ -472,166 +328,4 @@ def segment_reuse_segment(request, pk):
         request,
         "segmentation/segment_reuse.html",
         {"segment": segment, "form": form, "title": _("Reuse Segment")},
-    )
-
-
-@permission_required("segmentation.change_segment", raise_exception=True)
-def segment_line_update(request, pk, line_pk):
-    """Change one line's details, or reset it to the header's."""
-    line = get_object_or_404(
-        SegmentLine.objects.select_related("segment", "contact"),
-        pk=line_pk,
-        segment_id=pk,
-    )
-    if request.method == "POST" and "reset" in request.POST:
-        update_line(line, fields=dict.fromkeys(OVERRIDABLE))
-        messages.success(
-            request,
-            _("Line of %(contact)s reset to the segment’s values.")
-            % {"contact": line.contact},
-        )
-        return redirect(line.segment)
-    form = LineForm(request.POST or None, instance=line)
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_line(
-                line, fields={name: form.cleaned_data[name] for name in form.fields}
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Line of %(contact)s saved.") % {"contact": line.contact}
-            )
-            return redirect(line.segment)
-    effective = with_effective_values(SegmentLine.objects.filter(pk=line.pk)).get()
-    return render(
-        request,
-        "segmentation/segmentline_form.html",
-        {"line": line, "form": form, "effective": effective},
-    )
-
-
-@permission_required("segmentation.delete_segment", raise_exception=True)
-def segment_delete(request, pk):
-    segment = get_object_or_404(Segment, pk=pk)
-    if request.method == "POST":
-        delete_segment(segment)
-        messages.success(
-            request, _("Segment %(number)s deleted.") % {"number": segment.number}
-        )
-        return redirect("segmentation:segment_list")
-    return render(
-        request,
-        "segmentation/segment_confirm_delete.html",
-        {"segment": segment, "line_count": segment.lines.count()},
-    )
-
-
-@permission_required(
-    ["segmentation.change_segment", "interactions.add_interactionlogentry"],
-    raise_exception=True,
-)
-def segment_log(request, pk):
-    """Log: show what logging will write and what blocks it; log on confirmation."""
-    segment = Segment.objects.select_related("template").filter(pk=pk).first()
-    if segment is None:
-        return _already_logged(request, request.POST.get("segment_number", ""))
-    check = check_log(segment)
-    form = LogForm(
-        request.POST or None,
-        can_deliver=check.can_deliver,
-        initial={"segment_number": segment.number, "deliver": check.can_deliver},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            logged = log_segment(
-                segment,
-                user=request.user,
-                create_follow_up=form.cleaned_data["create_follow_up"],
-                deliver=form.cleaned_data["deliver"],
-            )
-        except AlreadyLogged as error:
-            return _already_logged(request, error.segment_number)
-        except ValidationError:
-            # The guards, checked again under the lock; the page lists them.
-            check = check_log(segment)
-        else:
-            messages.success(
-                request,
-                _("Segment %(number)s has been logged.")
-                % {"number": logged.segment_number},
-            )
-            if logged.follow_up:
-                messages.info(
-                    request,
-                    format_html(
-                        '{} <a href="{}">{}</a>',
-                        _("Follow-up segment created:"),
-                        logged.follow_up.get_absolute_url(),
-                        logged.follow_up,
-                    ),
-                )
-            return redirect(logged)
-    deliver = (
-        form.cleaned_data.get("deliver")
-        if form.is_bound and form.is_valid()
-        else check.can_deliver
-    )
-    return render(
-        request,
-        "segmentation/segment_confirm_log.html",
-        {
-            "segment": segment,
-            "check": check,
-            "problems": check.blocking(deliver=deliver),
-            "form": form,
-        },
-    )
-
-
-def _already_logged(request, number: str):
-    logged = (
-        LoggedSegment.objects.filter(segment_number=number).first() if number else None
-    )
-    if logged is None:
-        raise Http404(_("No such segment."))
-    messages.warning(
-        request,
-        format_html(
-            '{} <a href="{}">{}</a>',
-            _("Segment %(number)s has already been logged:") % {"number": number},
-            logged.get_absolute_url(),
-            _("logged segment %(number)d") % {"number": logged.pk},
-        ),
-    )
-    return redirect(logged)
-
-
-@permission_required("segmentation.add_segment", raise_exception=True)
-def segment_follow_up(request, logged_pk):
-    """Create Follow-up Segment from a logged segment, for all or some of its contacts."""
-    logged = get_object_or_404(LoggedSegment, pk=logged_pk)
-    form = FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            follow_up = create_follow_up_segment(
-                logged,
-                user=request.user,
-                correspondence_types=form.cleaned_data["correspondence_types"],
-                languages=form.cleaned_data["languages"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("Follow-up segment %(number)s created.")
-                % {"number": follow_up.number},
-            )
-            return redirect(follow_up)
-    return render(
-        request,
-        "segmentation/segment_follow_up.html",
-        {"logged_segment": logged, "form": form},
     )

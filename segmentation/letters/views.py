@@ -17,8 +17,8 @@ from interactions.models import LoggedSegment, TemplateDocument, WordDocument
 from interactions.word_merge import DocumentError
 from segmentation.effective import with_effective_values
 from segmentation.forms import PersonalDocumentForm
-from segmentation.letter_batches import start_letter_batch
-from segmentation.letters import (
+from segmentation.letters.batches import start_letter_batch
+from segmentation.letters.building import (
     LetterOutcome,
     line_letter,
     logged_letters,

@@ -1,15 +1,15 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.utils.module_loading import module_has_submodule
 
+from contacts import demo_data as contact_demo_data
 from contacts.models import Contact, Salesperson
+from interactions import demo_data as interaction_demo_data
+from segmentation import demo_data as segment_demo_data
 
-OUR_APPS = ["contacts", "interactions", "segmentation"]
+# In layer order: each app's demo data uses the one below it.
+DEMO_DATA = [contact_demo_data, interaction_demo_data, segment_demo_data]
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo"
 
@@ -17,8 +17,8 @@ DEMO_PASSWORD = "demo"
 class Command(BaseCommand):
     help = (
         "Load demo data: realistic contacts in English, Swedish, French and Czech with their "
-        "reference data, or --contacts N generated contacts for benchmarks. Each app adds its "
-        "own demo data through its demo_data module."
+        "reference data, or --contacts N generated contacts for benchmarks, then each app's "
+        "interactions, templates and segments."
     )
 
     def add_arguments(self, parser):
@@ -50,12 +50,8 @@ class Command(BaseCommand):
         if if_empty and Contact.objects.exists():
             self.stdout.write("Contacts exist already; no demo data loaded.")
         else:
-            for app_config in apps.get_app_configs():
-                if app_config.name in OUR_APPS and module_has_submodule(
-                    app_config.module, "demo_data"
-                ):
-                    demo_data = import_module(f"{app_config.name}.demo_data")
-                    demo_data.load(contacts=contacts, seed=seed, stdout=self.stdout)
+            for demo_data in DEMO_DATA:
+                demo_data.load(contacts=contacts, seed=seed, stdout=self.stdout)
         if demo_login:
             self._ensure_demo_login()
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interactions.models import LoggedSegment
-from segmentation.letters import (
+from segmentation.letters.building import (
     LetterOutcome,
     logged_letters,
     safe_file_name,

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Machinery every app may use (jobs, stored files, the audit); it imports none of them."""
+
+    name = "core"
+    verbose_name = _("Core")

@@ -1,0 +1,47 @@
+"""Every business write of segments, one service per button, by topic.
+
+`log` holds the Log transaction; `steps` Add/Reduce/Refine/Go Back; `criteria`
+saved criteria; `segments` the header and lines.
+"""
+
+from segmentation.services.criteria import clear_criteria, reuse_criteria, save_criteria
+from segmentation.services.log import (
+    AlreadyLogged,
+    create_follow_up_segment,
+    log_segment,
+)
+from segmentation.services.segments import (
+    delete_segment,
+    personalise_line,
+    save_segment,
+    update_line,
+)
+from segmentation.services.steps import (
+    add_contacts,
+    add_contacts_by_hand,
+    go_back,
+    reduce_contacts,
+    refine_contacts,
+    remove_lines,
+    reuse_segment,
+)
+
+__all__ = [
+    "AlreadyLogged",
+    "add_contacts",
+    "add_contacts_by_hand",
+    "clear_criteria",
+    "create_follow_up_segment",
+    "delete_segment",
+    "go_back",
+    "log_segment",
+    "personalise_line",
+    "reduce_contacts",
+    "refine_contacts",
+    "remove_lines",
+    "reuse_criteria",
+    "reuse_segment",
+    "save_criteria",
+    "save_segment",
+    "update_line",
+]

@@ -1,0 +1,165 @@
+"""Log: the one transaction that moves a segment into the interaction log."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    IntegerField,
+    Value,
+    When,
+)
+from django.utils.translation import gettext as _
+
+from contacts.bulk import insert_from_queryset
+from contacts.models import Contact, CorrespondenceType
+from contacts.numbering import take_numbers
+from interactions.models import InteractionLogEntry, LoggedSegment
+from segmentation.effective import with_effective_values
+from segmentation.log_check import check_log
+from segmentation.models import (
+    Segment,
+    SegmentLine,
+)
+from segmentation.services.segments import delete_segment_rows
+from segmentation.services.steps import Origin, add_contacts
+
+
+def log_segment(
+    segment: Segment, *, user, create_follow_up: bool = False, deliver: bool = False
+) -> LoggedSegment:
+    """Log: one interaction log entry per line, and the segment moves to the archive.
+
+    All in one transaction under the segment's row lock: the guards are checked
+    again inside it, the entries are written by one INSERT … SELECT from the
+    lines' effective values, the segment, its lines and steps are deleted, and the
+    follow-up segment (if asked for) is made. Any failure leaves everything as it
+    was. Without `deliver`, e-mail lines of contacts without an address are logged
+    with no correspondence type (reference 2.12, 6a); with it, they block logging.
+
+    The follow-up segment, if any, is on the returned object as `follow_up`.
+    """
+    with transaction.atomic():
+        try:
+            segment = Segment.objects.select_for_update().get(pk=segment.pk)
+        except Segment.DoesNotExist as error:
+            raise AlreadyLogged(segment.number) from error
+        check = check_log(segment)
+        problems = check.blocking(deliver=deliver)
+        if problems:
+            raise ValidationError(problems)
+        logged = LoggedSegment.objects.create(
+            segment_number=segment.number,
+            description=segment.description,
+            campaign_id=segment.campaign_id,
+            contact_count=check.contacts,
+            created_by=user,
+        )
+        logged.entry_count = insert_from_queryset(
+            InteractionLogEntry,
+            _entry_columns(logged, user),
+            with_effective_values(SegmentLine.objects.filter(segment=segment)).order_by(
+                "pk"
+            ),
+        )
+        logged.save(update_fields=["entry_count"])
+        delete_segment_rows(segment)
+        logged.follow_up = (
+            create_follow_up_segment(logged, user=user) if create_follow_up else None
+        )
+    return logged
+
+
+class AlreadyLogged(ValidationError):
+    """The segment is gone: another request logged it first."""
+
+    def __init__(self, number: str):
+        self.segment_number = number
+        self.logged_segment = LoggedSegment.objects.filter(
+            segment_number=number
+        ).first()
+        super().__init__(
+            _("Segment %(number)s has already been logged.") % {"number": number}
+        )
+
+
+def create_follow_up_segment(
+    logged_segment: LoggedSegment,
+    *,
+    user,
+    correspondence_types: Sequence[str] = (),
+    languages: Sequence[str] = (),
+) -> Segment:
+    """A new segment with the contacts of a logged segment, as one Reuse Segment step.
+
+    Optionally only the contacts whose interaction had one of the given
+    correspondence types or languages.
+    """
+    criteria = {"logged_segment": [str(logged_segment.pk)]}
+    if correspondence_types:
+        criteria["logged_correspondence_type"] = list(correspondence_types)
+    if languages:
+        criteria["logged_language"] = [" ".join(languages)]
+    with transaction.atomic():
+        follow_up = Segment.objects.create(
+            number=take_numbers("segment")[0],
+            description=(
+                _("Follow-up on segment %(number)s")
+                % {"number": logged_segment.segment_number}
+            )[:100],
+            campaign_id=logged_segment.campaign_id,
+            salesperson=getattr(user, "salesperson", None),
+            created_by=user,
+        )
+        add_contacts(
+            follow_up, criteria=criteria, user=user, origin=Origin.REUSE_SEGMENT
+        )
+    return follow_up
+
+
+def _entry_columns(logged: LoggedSegment, user) -> dict:
+    """Each log entry column, from a line annotated with its effective values."""
+    return {
+        "contact_id": F("contact_id"),
+        "contact_company_id": Case(
+            When(contact__type=Contact.Type.COMPANY, then=F("contact_id")),
+            default=F("contact__company_id"),
+        ),
+        "date": F("effective_date"),
+        "description": F("effective_description"),
+        "subject": F("effective_subject"),
+        "template_id": F("effective_template_id"),
+        "group_id": F("effective_group_id"),
+        "language": F("effective_language"),
+        "information_flow": F("effective_information_flow"),
+        "initiated_by": F("effective_initiated_by"),
+        # Without delivery, an e-mail to nobody is logged as no correspondence.
+        "correspondence_type": Case(
+            When(
+                effective_correspondence_type=CorrespondenceType.EMAIL,
+                contact__email="",
+                then=Value(CorrespondenceType.BLANK),
+            ),
+            default=F("effective_correspondence_type"),
+        ),
+        "cost": F("effective_cost"),
+        "duration": F("effective_duration"),
+        "salesperson_id": F("effective_salesperson_id"),
+        "campaign_id": F("effective_campaign_id"),
+        "evaluation": F("evaluation"),
+        "attempt_failed": Value(False),
+        "cancelled": Value(False),
+        "document_id": F("effective_document_id"),
+        "document_is_personalised": Case(
+            When(personal_document__isnull=False, then=Value(True)),
+            default=Value(False),
+        ),
+        "personal_comment": F("personal_comment"),
+        "logged_segment_id": Value(logged.pk),
+        "segment_number": Value(logged.segment_number),
+        "created_by_id": Value(user.pk if user else None, output_field=IntegerField()),
+        "created_at": Value(logged.created_at, output_field=DateTimeField()),
+    }

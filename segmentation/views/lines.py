@@ -1,0 +1,54 @@
+"""One segment line: change its details or reset it to the header's."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from segmentation.effective import with_effective_values
+from segmentation.forms import (
+    LineForm,
+)
+from segmentation.models import SegmentLine
+from segmentation.services import (
+    update_line,
+)
+from segmentation.views.segments import OVERRIDABLE
+
+
+@permission_required("segmentation.change_segment", raise_exception=True)
+def segment_line_update(request, pk, line_pk):
+    """Change one line's details, or reset it to the header's."""
+    line = get_object_or_404(
+        SegmentLine.objects.select_related("segment", "contact"),
+        pk=line_pk,
+        segment_id=pk,
+    )
+    if request.method == "POST" and "reset" in request.POST:
+        update_line(line, fields=dict.fromkeys(OVERRIDABLE))
+        messages.success(
+            request,
+            _("Line of %(contact)s reset to the segment’s values.")
+            % {"contact": line.contact},
+        )
+        return redirect(line.segment)
+    form = LineForm(request.POST or None, instance=line)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_line(
+                line, fields={name: form.cleaned_data[name] for name in form.fields}
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Line of %(contact)s saved.") % {"contact": line.contact}
+            )
+            return redirect(line.segment)
+    effective = with_effective_values(SegmentLine.objects.filter(pk=line.pk)).get()
+    return render(
+        request,
+        "segmentation/segmentline_form.html",
+        {"line": line, "form": form, "effective": effective},
+    )

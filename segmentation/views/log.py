@@ -1,0 +1,131 @@
+"""Log a segment, and make a follow-up segment from a logged one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from interactions.models import LoggedSegment
+from segmentation.forms import (
+    FollowUpForm,
+    LogForm,
+)
+from segmentation.log_check import check_log
+from segmentation.models import Segment
+from segmentation.services import (
+    AlreadyLogged,
+    create_follow_up_segment,
+    log_segment,
+)
+
+
+@permission_required(
+    ["segmentation.change_segment", "interactions.add_interactionlogentry"],
+    raise_exception=True,
+)
+def segment_log(request, pk):
+    """Log: show what logging will write and what blocks it; log on confirmation."""
+    segment = Segment.objects.select_related("template").filter(pk=pk).first()
+    if segment is None:
+        return _already_logged(request, request.POST.get("segment_number", ""))
+    check = check_log(segment)
+    form = LogForm(
+        request.POST or None,
+        can_deliver=check.can_deliver,
+        initial={"segment_number": segment.number, "deliver": check.can_deliver},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            logged = log_segment(
+                segment,
+                user=request.user,
+                create_follow_up=form.cleaned_data["create_follow_up"],
+                deliver=form.cleaned_data["deliver"],
+            )
+        except AlreadyLogged as error:
+            return _already_logged(request, error.segment_number)
+        except ValidationError:
+            # The guards, checked again under the lock; the page lists them.
+            check = check_log(segment)
+        else:
+            messages.success(
+                request,
+                _("Segment %(number)s has been logged.")
+                % {"number": logged.segment_number},
+            )
+            if logged.follow_up:
+                messages.info(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("Follow-up segment created:"),
+                        logged.follow_up.get_absolute_url(),
+                        logged.follow_up,
+                    ),
+                )
+            return redirect(logged)
+    deliver = (
+        form.cleaned_data.get("deliver")
+        if form.is_bound and form.is_valid()
+        else check.can_deliver
+    )
+    return render(
+        request,
+        "segmentation/segment_confirm_log.html",
+        {
+            "segment": segment,
+            "check": check,
+            "problems": check.blocking(deliver=deliver),
+            "form": form,
+        },
+    )
+
+
+def _already_logged(request, number: str):
+    logged = (
+        LoggedSegment.objects.filter(segment_number=number).first() if number else None
+    )
+    if logged is None:
+        raise Http404(_("No such segment."))
+    messages.warning(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("Segment %(number)s has already been logged:") % {"number": number},
+            logged.get_absolute_url(),
+            _("logged segment %(number)d") % {"number": logged.pk},
+        ),
+    )
+    return redirect(logged)
+
+
+@permission_required("segmentation.add_segment", raise_exception=True)
+def segment_follow_up(request, logged_pk):
+    """Create Follow-up Segment from a logged segment, for all or some of its contacts."""
+    logged = get_object_or_404(LoggedSegment, pk=logged_pk)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up = create_follow_up_segment(
+                logged,
+                user=request.user,
+                correspondence_types=form.cleaned_data["correspondence_types"],
+                languages=form.cleaned_data["languages"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Follow-up segment %(number)s created.")
+                % {"number": follow_up.number},
+            )
+            return redirect(follow_up)
+    return render(
+        request,
+        "segmentation/segment_follow_up.html",
+        {"logged_segment": logged, "form": form},
+    )

@@ -1,0 +1,85 @@
+"""Logged segments: the archive, one logged segment's page, Cancel and Restore.
+
+They live here, above interactions, because a logged segment's page offers
+its letters and Create Follow-up Segment.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
+from django.views.generic import DetailView, ListView
+
+from interactions.filters import LoggedSegmentFilter
+from interactions.models import LoggedSegment
+from interactions.services import cancel_logged_segment, restore_logged_segment
+from interactions.views import ENTRIES_PER_PAGE, log_entries_for_list
+
+
+class LoggedSegmentListView(PermissionRequiredMixin, ListView):
+    """The archive of logged segments."""
+
+    permission_required = "interactions.view_loggedsegment"
+    raise_exception = True
+    template_name = "segmentation/loggedsegment_list.html"
+    paginate_by = ENTRIES_PER_PAGE
+
+    def get_queryset(self):
+        queryset = LoggedSegment.objects.select_related("created_by", "campaign")
+        self.filterset = LoggedSegmentFilter(
+            self.request.GET, queryset=queryset, request=self.request
+        )
+        if not self.filterset.is_valid():
+            return LoggedSegment.objects.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+class LoggedSegmentDetailView(PermissionRequiredMixin, DetailView):
+    """A logged segment and its interactions."""
+
+    permission_required = "interactions.view_loggedsegment"
+    raise_exception = True
+    template_name = "segmentation/loggedsegment_detail.html"
+    queryset = LoggedSegment.objects.select_related("created_by", "campaign")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entries = log_entries_for_list().filter(logged_segment=self.object)
+        paginator = Paginator(entries, ENTRIES_PER_PAGE)
+        context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
+        return context
+
+
+@permission_required("interactions.change_loggedsegment", raise_exception=True)
+def logged_segment_cancel(request, pk):
+    """Ask, then cancel or restore a logged segment with all its interactions."""
+    logged_segment = get_object_or_404(LoggedSegment, pk=pk)
+    if request.method == "POST":
+        if logged_segment.cancelled:
+            count = restore_logged_segment(logged_segment)
+            message = ngettext(
+                "Logged segment %(number)d restored with its %(count)d interaction.",
+                "Logged segment %(number)d restored with its %(count)d interactions.",
+                count,
+            )
+        else:
+            count = cancel_logged_segment(logged_segment)
+            message = ngettext(
+                "Logged segment %(number)d cancelled with its %(count)d interaction.",
+                "Logged segment %(number)d cancelled with its %(count)d interactions.",
+                count,
+            )
+        messages.success(
+            request, message % {"number": logged_segment.pk, "count": count}
+        )
+        return redirect(logged_segment)
+    return render(
+        request,
+        "segmentation/loggedsegment_confirm_cancel.html",
+        {"logged_segment": logged_segment},
+    )

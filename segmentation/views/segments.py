@@ -1,0 +1,171 @@
+"""Segment pages: the list, the header form, the segment with its lines, delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, ListView, UpdateView
+
+from segmentation.effective import with_effective_values
+from segmentation.forms import (
+    AddLinesForm,
+    SegmentForm,
+)
+from segmentation.models import Segment, SegmentLine
+from segmentation.services import (
+    delete_segment,
+    save_segment,
+)
+
+LINES_PER_PAGE = 50
+
+
+SEGMENTS_PER_PAGE = 50
+
+
+OVERRIDABLE = [
+    "template",
+    "language",
+    "description",
+    "subject",
+    "correspondence_type",
+    "salesperson",
+    "date",
+    "cost",
+    "duration",
+]
+
+
+def _line_count():
+    return Subquery(
+        SegmentLine.objects.filter(segment=OuterRef("pk"))
+        .values("segment")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+
+
+class SegmentListView(PermissionRequiredMixin, ListView):
+    """Segments not logged yet, newest first."""
+
+    permission_required = "segmentation.view_segment"
+    raise_exception = True
+    paginate_by = SEGMENTS_PER_PAGE
+
+    def get_queryset(self):
+        segments = Segment.objects.select_related("template", "salesperson").annotate(
+            line_count=Coalesce(_line_count(), 0)
+        )
+        term = self.request.GET.get("q", "").strip()
+        if term:
+            segments = segments.filter(
+                Q(number__icontains=term) | Q(description__icontains=term)
+            )
+        return segments
+
+
+class SegmentCreateView(PermissionRequiredMixin, CreateView):
+    permission_required = "segmentation.add_segment"
+    raise_exception = True
+    model = Segment
+    form_class = SegmentForm
+
+    def get_initial(self):
+        salesperson = getattr(self.request.user, "salesperson", None)
+        return {"salesperson": salesperson}
+
+    def form_valid(self, form):
+        segment = save_segment(form, user=self.request.user)
+        messages.success(
+            self.request, _("Segment %(number)s created.") % {"number": segment.number}
+        )
+        return redirect(segment)
+
+
+class SegmentUpdateView(PermissionRequiredMixin, UpdateView):
+    permission_required = "segmentation.change_segment"
+    raise_exception = True
+    model = Segment
+    form_class = SegmentForm
+
+    def form_valid(self, form):
+        segment = save_segment(form, user=self.request.user)
+        messages.success(
+            self.request, _("Segment %(number)s saved.") % {"number": segment.number}
+        )
+        return redirect(segment)
+
+
+@permission_required("segmentation.view_segment", raise_exception=True)
+def segment_detail(request, pk):
+    """The segment: its header, its lines with their effective values, and the actions."""
+    segment = get_object_or_404(
+        Segment.objects.select_related(
+            "template", "salesperson", "campaign", "document"
+        ).annotate(step_count=Count("steps", distinct=True)),
+        pk=pk,
+    )
+    # Page through bare line ids first: OFFSET over the annotated query would
+    # compute every skipped line's effective values too.
+    page = Paginator(
+        SegmentLine.objects.filter(segment=segment)
+        .order_by("pk")
+        .values_list("pk", flat=True),
+        LINES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    page.object_list = list(
+        with_effective_values(
+            SegmentLine.objects.filter(pk__in=list(page.object_list))
+            .select_related("contact", "contact__company")
+            .annotate(
+                effective_template_code=Coalesce(
+                    F("template__code"), F("segment__template__code")
+                ),
+                effective_salesperson_code=Coalesce(
+                    F("salesperson__code"),
+                    F("segment__salesperson__code"),
+                    F("contact__salesperson__code"),
+                ),
+            )
+            .order_by("pk")
+        )
+    )
+    for line in page.object_list:
+        line.overridden = {
+            name
+            for name in OVERRIDABLE
+            if getattr(line, f"{_attname(name)}") is not None
+        }
+    return render(
+        request,
+        "segmentation/segment_detail.html",
+        {
+            "segment": segment,
+            "page_obj": page,
+            "add_lines_form": AddLinesForm(),
+        },
+    )
+
+
+def _attname(name: str) -> str:
+    return f"{name}_id" if name in ("template", "salesperson") else name
+
+
+@permission_required("segmentation.delete_segment", raise_exception=True)
+def segment_delete(request, pk):
+    segment = get_object_or_404(Segment, pk=pk)
+    if request.method == "POST":
+        delete_segment(segment)
+        messages.success(
+            request, _("Segment %(number)s deleted.") % {"number": segment.number}
+        )
+        return redirect("segmentation:segment_list")
+    return render(
+        request,
+        "segmentation/segment_confirm_delete.html",
+        {"segment": segment, "line_count": segment.lines.count()},
+    )
