@@ -56,7 +56,7 @@ def filtered_contacts(
     request, queryset: QuerySet[Contact]
 ) -> tuple[ContactListFilter, QuerySet[Contact]]:
     """The list's filter set and the contacts it selects (none if a value is not valid)."""
-    filterset = ContactListFilter(request.GET, queryset=queryset, request=request)
+    filterset = ContactListFilter(request.GET, queryset=queryset)
     return filterset, filterset.qs if filterset.is_valid() else queryset.none()
 
 
