@@ -7,9 +7,22 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+import contacts.urls
+import segmentation.urls
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="contacts:contact_list"), name="home"),
-    path("contacts/", include("contacts.urls")),
+    # The contact list, export and page filter by the segment criteria, so they
+    # live in segmentation; they keep their /contacts/ paths and contacts: names.
+    path(
+        "contacts/",
+        include(
+            (
+                contacts.urls.urlpatterns + segmentation.urls.contact_pages,
+                contacts.urls.app_name,
+            )
+        ),
+    ),
     path("segments/", include("segmentation.urls")),
     path("interactions/", include("interactions.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,4 +1,4 @@
-"""Contact import (upload, preview, run) and export of the filtered list."""
+"""Contact import: upload, preview, run."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -7,11 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contacts.exports import export_csv, export_xlsx
-from contacts.filters import ContactFilter
 from contacts.forms import ContactImportForm
 from contacts.imports import COLUMNS, import_contacts, preview_import, preview_rows
-from contacts.models import Contact, ContactImport
+from contacts.models import ContactImport
 
 
 @permission_required(
@@ -66,14 +64,3 @@ def contact_import_run(request, pk):
         return redirect(contact_import)
     messages.success(request, _("Imported %(count)d contacts.") % {"count": count})
     return redirect("contacts:contact_list")
-
-
-@permission_required("contacts.view_contact", raise_exception=True)
-def contact_export(request):
-    filterset = ContactFilter(
-        request.GET, queryset=Contact.objects.all(), request=request
-    )
-    contacts = filterset.qs if filterset.is_valid() else Contact.objects.none()
-    if request.GET.get("format") == "xlsx":
-        return export_xlsx(contacts)
-    return export_csv(contacts)

@@ -1,3 +1,9 @@
+"""Contact create, edit, delete, search and import.
+
+The list, its export and the contact page are segmentation's (they filter by the
+segment criteria); config/urls.py adds them to this namespace.
+"""
+
 from django.urls import path
 
 from contacts import import_views, views
@@ -5,11 +11,8 @@ from contacts import import_views, views
 app_name = "contacts"
 
 urlpatterns = [
-    path("", views.ContactListView.as_view(), name="contact_list"),
     path("new/", views.ContactCreateView.as_view(), name="contact_create"),
     path("search/", views.contact_search, name="contact_search"),
-    path("export/", import_views.contact_export, name="contact_export"),
-    path("<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"),
     path("<int:pk>/edit/", views.ContactUpdateView.as_view(), name="contact_update"),
     path("<int:pk>/delete/", views.contact_delete, name="contact_delete"),
     path(

@@ -6,68 +6,13 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.generic import CreateView, UpdateView
 
-from contacts.filters import ContactFilter
 from contacts.forms import ContactForm
 from contacts.models import Contact
 from contacts.services import create_contact, delete_contact
 
-PAGE_SIZES = [25, 50, 100, 250]
-PERSONS_SHOWN = 100
 SEARCH_RESULTS = 20
-
-
-class ContactListView(PermissionRequiredMixin, ListView):
-    """Search, filter, sort and page through contacts."""
-
-    permission_required = "contacts.view_contact"
-    raise_exception = True
-    model = Contact
-
-    def get_paginate_by(self, queryset):
-        size = self.request.GET.get("per_page", "")
-        return (
-            int(size) if size.isdigit() and int(size) in PAGE_SIZES else PAGE_SIZES[1]
-        )
-
-    def get_queryset(self):
-        queryset = Contact.objects.select_related("company", "salesperson")
-        self.filterset = ContactFilter(
-            self.request.GET, queryset=queryset, request=self.request
-        )
-        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, page_sizes=PAGE_SIZES, **kwargs
-        )
-
-
-class ContactDetailView(PermissionRequiredMixin, DetailView):
-    """A contact card; a company lists its persons, a person shows what it inherits."""
-
-    permission_required = "contacts.view_contact"
-    raise_exception = True
-    queryset = Contact.objects.select_related(
-        "company", "salesperson", "territory"
-    ).prefetch_related(
-        "mailing_groups",
-        "job_responsibilities",
-        "industry_groups",
-        "business_relations",
-        "company__industry_groups",
-        "company__business_relations",
-    )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        contact = self.object
-        if contact.is_company:
-            persons = contact.persons.order_by("name")
-            context["persons"] = persons[:PERSONS_SHOWN]
-            context["person_count"] = persons.count()
-        return context
 
 
 class ContactCreateView(PermissionRequiredMixin, CreateView):

@@ -1,7 +1,8 @@
-"""Segment criteria: JSON parameters -> a queryset of contacts, and back into words.
+"""Segment criteria: JSON parameters -> a queryset of contacts (criteria_words: in words).
 
 Read-only. The same parameters are stored on every criteria step and in saved
-criteria, so a step can be shown, counted and replayed against today's contacts.
+criteria, so a step can be shown, counted and replayed against today's contacts;
+the contact list filters with them too, so its URL converts 1:1 into criteria.
 Choices are stored by code (mailing group NEWSLETTER, salesperson AH), not by
 database id, so saved criteria stay readable and survive re-imports.
 """
@@ -13,12 +14,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.datastructures import MultiValueDict
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from contacts.filters import LINKED_FILTERS, linked_through
+from contacts.filters import LINKED_FILTERS, linked_through, search_condition
 from contacts.models import (
     BusinessRelation,
     Contact,
@@ -63,7 +62,8 @@ def _codes(model, label):
         label=label,
         queryset=model.objects.all(),
         to_field_name="code",
-        method="filter_linked" if model in LINKED_MODELS else None,
+        # Without a method django-filter would compare the code with the foreign key.
+        method="filter_linked" if model in LINKED_MODELS else "filter_codes",
         widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
     )
 
@@ -84,8 +84,10 @@ SECTIONS = [
     (
         gettext_lazy("Contact"),
         [
+            "q",
             "type",
             "number",
+            "company",
             "name",
             "post_code_from",
             "post_code_to",
@@ -116,6 +118,11 @@ SECTIONS = [
 class ContactCriteria(django_filters.FilterSet):
     """Every dimension contacts are selected on; all filters given must match."""
 
+    q = django_filters.CharFilter(
+        label=gettext_lazy("Search"),
+        method="filter_search",
+        help_text=gettext_lazy("Words in the number, name, company, city or e-mail."),
+    )
     type = django_filters.ChoiceFilter(
         label=gettext_lazy("Type"), choices=Contact.Type.choices
     )
@@ -123,6 +130,11 @@ class ContactCriteria(django_filters.FilterSet):
         label=gettext_lazy("No."),
         method="filter_numbers",
         help_text=gettext_lazy("One or more contact numbers."),
+    )
+    company = django_filters.CharFilter(
+        label=gettext_lazy("Persons of company No."),
+        method="filter_company",
+        help_text=gettext_lazy("One or more company numbers."),
     )
     name = django_filters.CharFilter(
         label=gettext_lazy("Name contains"), lookup_expr="icontains"
@@ -237,8 +249,19 @@ class ContactCriteria(django_filters.FilterSet):
         model = Contact
         fields: list[str] = []
 
+    def filter_search(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(search_condition(term))
+        return queryset
+
     def filter_numbers(self, queryset, name, value):
         return queryset.filter(number__in=split_values(value, upper=True))
+
+    def filter_company(self, queryset, name, value):
+        return queryset.filter(company__number__in=split_values(value, upper=True))
+
+    def filter_codes(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__in": value}) if value else queryset
 
     def filter_languages(self, queryset, name, value):
         return queryset.filter(language__in=split_values(value))
@@ -340,71 +363,3 @@ def matching_contacts(parameters: dict | None) -> QuerySet[Contact]:
             ]
         )
     return criteria.qs
-
-
-def describe(parameters: dict | None) -> str:
-    """The criteria in words: "Mailing group = NEWSLETTER and City = Brno"."""
-    criteria = criteria_for(parameters)
-    if not criteria.is_valid():
-        return _("(criteria no longer valid: %(errors)s)") % {
-            "errors": "; ".join(" ".join(errors) for errors in criteria.errors.values())
-        }
-    data = criteria.form.cleaned_data
-    fields = criteria.form.fields
-    parts = []
-    for name, value in data.items():
-        if name.startswith("interaction") or not value:
-            continue
-        label = str(fields[name].label).removeprefix("… ")
-        if hasattr(value, "start"):
-            if value.start or value.stop:
-                parts.append(f"{label} {_range(value)}")
-            continue
-        parts.append(f"{label} = {_display(fields[name], value)}")
-    interaction = _describe_interaction(data, fields)
-    if interaction:
-        parts.append(interaction)
-    conjunction = _("and")
-    return f" {conjunction} ".join(parts) or _("all contacts")
-
-
-def _describe_interaction(data, fields) -> str:
-    details = []
-    for name in INTERACTION_FILTERS[:-2]:
-        if data.get(name):
-            label = fields[name].label.removeprefix("… ")
-            details.append(f"{label} {_display(fields[name], data[name])}")
-    dates = data.get("interaction_date")
-    if dates and (dates.start or dates.stop):
-        dated = _("dated")
-        details.append(f"{dated} {_range(dates)}")
-    wanted = data.get("interaction")
-    if not wanted and not details:
-        return ""
-    text = _("has no interaction") if wanted == HAS_NOT else _("has an interaction")
-    if details:
-        text += " " + ", ".join(details)
-    if data.get("interaction_include_cancelled"):
-        text += " " + _("(cancelled ones count)")
-    return text
-
-
-def _display(field, value) -> str:
-    items = list(value) if isinstance(value, QuerySet | list | tuple) else [value]
-    choices = dict(getattr(field, "choices", []) or [])
-    shown = []
-    for item in items:
-        if hasattr(item, "code"):
-            shown.append(item.code)
-        elif isinstance(item, LoggedSegment):
-            shown.append(f"{item.pk} ({item.segment_number})")
-        else:
-            shown.append(str(choices.get(item, item)))
-    conjunction = _("or")
-    return f" {conjunction} ".join(shown)
-
-
-def _range(value) -> str:
-    start = date_format(value.start, "SHORT_DATE_FORMAT") if value.start else "…"
-    stop = date_format(value.stop, "SHORT_DATE_FORMAT") if value.stop else "…"
-    return f"{start} – {stop}"

@@ -2,15 +2,28 @@ from django.urls import path
 
 from segmentation.letters import views as letters
 from segmentation.models import StepDefinition
-from segmentation.views import lines, log, logged, segments, steps
+from segmentation.views import contacts, lines, log, logged, segments, steps
 
 app_name = "segmentation"
+
+# The contact pages that filter by the criteria: config/urls.py serves them
+# under /contacts/ in the contacts namespace.
+contact_pages = [
+    path("", contacts.ContactListView.as_view(), name="contact_list"),
+    path("export/", contacts.contact_export, name="contact_export"),
+    path("<int:pk>/", contacts.ContactDetailView.as_view(), name="contact_detail"),
+]
 
 Action = StepDefinition.Action
 
 urlpatterns = [
     path("", segments.SegmentListView.as_view(), name="segment_list"),
     path("new/", segments.SegmentCreateView.as_view(), name="segment_create"),
+    path(
+        "new-from-contacts/",
+        contacts.segment_create_from_contacts,
+        name="segment_create_from_contacts",
+    ),
     path("<int:pk>/", segments.segment_detail, name="segment_detail"),
     path("<int:pk>/edit/", segments.SegmentUpdateView.as_view(), name="segment_update"),
     path("<int:pk>/delete/", segments.segment_delete, name="segment_delete"),

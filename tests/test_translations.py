@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from segmentation.criteria import describe
+from segmentation.criteria_words import describe
 from tests.factories import SegmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,12 @@
 """Every business write of segments, one service per button, by topic.
 
 `log` holds the Log transaction; `steps` Add/Reduce/Refine/Go Back; `criteria`
-saved criteria; `segments` the header and lines.
+saved criteria; `segments` the header and lines; `from_criteria` a new segment
+from the filtered contact list.
 """
 
 from segmentation.services.criteria import clear_criteria, reuse_criteria, save_criteria
+from segmentation.services.from_criteria import create_segment_from_criteria
 from segmentation.services.log import (
     AlreadyLogged,
     create_follow_up_segment,
@@ -32,6 +34,7 @@ __all__ = [
     "add_contacts_by_hand",
     "clear_criteria",
     "create_follow_up_segment",
+    "create_segment_from_criteria",
     "delete_segment",
     "go_back",
     "log_segment",

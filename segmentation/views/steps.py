@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 from segmentation.criteria import (
     SECTIONS,
     ContactCriteria,
-    describe,
     matching_contacts,
     parameters_from,
 )
+from segmentation.criteria_words import describe
 from segmentation.forms import (
     AddLinesForm,
     RemoveLinesForm,

@@ -26,7 +26,7 @@ def test_contact_list_page(client, generated_contacts, bench_results, label, par
     group = MailingGroup.objects.order_by("pk").first()
     page = min(100, generated_contacts // 50)
     params = {
-        key: value.format(group=group.pk, page=page) for key, value in params.items()
+        key: value.format(group=group.code, page=page) for key, value in params.items()
     }
 
     measure_page(

@@ -3,7 +3,8 @@
 import pytest
 from django.http import QueryDict
 
-from segmentation.criteria import describe, parameters_from
+from segmentation.criteria import parameters_from
+from segmentation.criteria_words import describe
 from tests.factories import (
     InteractionTemplateFactory,
     LoggedSegmentFactory,

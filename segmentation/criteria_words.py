@@ -1,0 +1,76 @@
+"""Criteria parameters in words: "Mailing group = NEWSLETTER and City = Brno"."""
+
+from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from interactions.models import LoggedSegment
+from segmentation.criteria import HAS_NOT, INTERACTION_FILTERS, criteria_for
+
+
+def describe(parameters: dict | None) -> str:
+    """The criteria in words: "Mailing group = NEWSLETTER and City = Brno"."""
+    criteria = criteria_for(parameters)
+    if not criteria.is_valid():
+        return _("(criteria no longer valid: %(errors)s)") % {
+            "errors": "; ".join(" ".join(errors) for errors in criteria.errors.values())
+        }
+    data = criteria.form.cleaned_data
+    fields = criteria.form.fields
+    parts = []
+    for name, value in data.items():
+        if name.startswith("interaction") or not value:
+            continue
+        label = str(fields[name].label).removeprefix("… ")
+        if hasattr(value, "start"):
+            if value.start or value.stop:
+                parts.append(f"{label} {_range(value)}")
+            continue
+        parts.append(f"{label} = {_display(fields[name], value)}")
+    interaction = _describe_interaction(data, fields)
+    if interaction:
+        parts.append(interaction)
+    conjunction = _("and")
+    return f" {conjunction} ".join(parts) or _("all contacts")
+
+
+def _describe_interaction(data, fields) -> str:
+    details = []
+    for name in INTERACTION_FILTERS[:-2]:
+        if data.get(name):
+            label = fields[name].label.removeprefix("… ")
+            details.append(f"{label} {_display(fields[name], data[name])}")
+    dates = data.get("interaction_date")
+    if dates and (dates.start or dates.stop):
+        dated = _("dated")
+        details.append(f"{dated} {_range(dates)}")
+    wanted = data.get("interaction")
+    if not wanted and not details:
+        return ""
+    text = _("has no interaction") if wanted == HAS_NOT else _("has an interaction")
+    if details:
+        text += " " + ", ".join(details)
+    if data.get("interaction_include_cancelled"):
+        text += " " + _("(cancelled ones count)")
+    return text
+
+
+def _display(field, value) -> str:
+    items = list(value) if isinstance(value, QuerySet | list | tuple) else [value]
+    choices = dict(getattr(field, "choices", []) or [])
+    shown = []
+    for item in items:
+        if hasattr(item, "code"):
+            shown.append(item.code)
+        elif isinstance(item, LoggedSegment):
+            shown.append(f"{item.pk} ({item.segment_number})")
+        else:
+            shown.append(str(choices.get(item, item)))
+    conjunction = _("or")
+    return f" {conjunction} ".join(shown)
+
+
+def _range(value) -> str:
+    start = date_format(value.start, "SHORT_DATE_FORMAT") if value.start else "…"
+    stop = date_format(value.stop, "SHORT_DATE_FORMAT") if value.stop else "…"
+    return f"{start} – {stop}"
