@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from contacts.fields import CONTACT_FIELDS, CONTACT_FIELDSETS
 from contacts.models import (
     BusinessRelation,
     Contact,
@@ -12,7 +13,7 @@ from contacts.models import (
     Salesperson,
     Territory,
 )
-from contacts.numbering import take_numbers
+from contacts.services import create_contact, update_contact
 
 
 @admin.register(
@@ -78,50 +79,24 @@ class ContactAdmin(admin.ModelAdmin):
     readonly_fields = ["number", "created_at", "modified_at"]
     show_full_result_count = False
     fieldsets = [
-        (
-            None,
-            {"fields": ["number", "type", "name", "name_2", "company", "job_title"]},
-        ),
-        (
-            _("Address"),
-            {
-                "fields": [
-                    "address",
-                    "address_2",
-                    "post_code",
-                    "city",
-                    "county",
-                    "country",
-                ]
-            },
-        ),
-        (_("Communication"), {"fields": ["phone", "mobile", "email", "website"]}),
-        (
-            _("Segmentation"),
-            {
-                "fields": [
-                    "language",
-                    "correspondence_type",
-                    "salesperson",
-                    "territory",
-                    "formal_salutation",
-                    "informal_salutation",
-                    "exclude_from_segments",
-                    "privacy_blocked",
-                    "mailing_groups",
-                    "job_responsibilities",
-                    "industry_groups",
-                    "business_relations",
-                ]
-            },
-        ),
+        (None, {"fields": ["number", *CONTACT_FIELDSETS[0][1]]}),
+        *((title, {"fields": names}) for title, names in CONTACT_FIELDSETS[1:]),
         (_("History"), {"fields": ["created_at", "modified_at"]}),
     ]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.number = take_numbers("contact")[0]
-        super().save_model(request, obj, form, change)
+        fields = {name: form.cleaned_data[name] for name in CONTACT_FIELDS}
+        if change:
+            update_contact(obj, fields=fields, user=request.user)
+        else:
+            # The admin goes on with its own instance (history, redirect).
+            created = create_contact(fields=fields, user=request.user)
+            obj.pk, obj.number = created.pk, created.number
+
+    def save_related(self, request, form, formsets, change):
+        # The service has set the groups and relations; save only the inlines.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(ContactImport)

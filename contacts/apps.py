@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = _("Contacts")
+
+    def ready(self):
+        from contacts.numbering import create_contact_number_series
+
+        post_migrate.connect(create_contact_number_series, sender=self)

@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from contacts.fields import CONTACT_FIELDS
 from contacts.imports import MAX_FILE_SIZE
 from contacts.models import Contact
 from contacts.widgets import ContactPicker
@@ -13,35 +14,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "type",
-            "name",
-            "name_2",
-            "company",
-            "job_title",
-            "address",
-            "address_2",
-            "post_code",
-            "city",
-            "county",
-            "country",
-            "phone",
-            "mobile",
-            "email",
-            "website",
-            "language",
-            "correspondence_type",
-            "salesperson",
-            "territory",
-            "formal_salutation",
-            "informal_salutation",
-            "exclude_from_segments",
-            "privacy_blocked",
-            "mailing_groups",
-            "job_responsibilities",
-            "industry_groups",
-            "business_relations",
-        ]
+        fields = CONTACT_FIELDS
         widgets = {
             "company": ContactPicker(contact_type=Contact.Type.COMPANY),
             "mailing_groups": forms.CheckboxSelectMultiple,

@@ -22,6 +22,7 @@ from django_countries import countries
 from openpyxl import load_workbook
 
 from contacts.bulk import db_timestamp, insert_links, insert_rows, reserve_ids
+from contacts.fields import CONTACT_FIELDS
 from contacts.models import (
     BusinessRelation,
     Contact,
@@ -35,6 +36,7 @@ from contacts.models import (
     language_code_validator,
 )
 from contacts.numbering import take_numbers
+from core.users import User
 
 MAX_ROWS = 1_000_000
 MAX_FILE_SIZE = 50 * 1024 * 1024
@@ -64,34 +66,8 @@ RELATION_COLUMNS = {
 }
 COMPANY_ONLY_RELATIONS = {"industry_groups", "business_relations"}
 # The columns of an export, in order; an import accepts the same names.
-COLUMNS = [
-    "number",
-    "type",
-    "name",
-    "name_2",
-    "company",
-    "job_title",
-    "address",
-    "address_2",
-    "post_code",
-    "city",
-    "county",
-    "country",
-    "phone",
-    "mobile",
-    "email",
-    "website",
-    "language",
-    "correspondence_type",
-    "salesperson",
-    "territory",
-    "formal_salutation",
-    "informal_salutation",
-    "exclude_from_segments",
-    "privacy_blocked",
-    *RELATION_COLUMNS,
-]
-IMPORTED_COLUMNS = [column for column in COLUMNS if column != "number"]
+COLUMNS = ["number", *CONTACT_FIELDS]
+IMPORTED_COLUMNS = CONTACT_FIELDS
 CONTACT_TABLE_COLUMNS = [
     "id",
     "number",
@@ -419,7 +395,7 @@ def preview_rows(contact_import: ContactImport) -> tuple[list[str], list[list]]:
         ]
 
 
-def preview_import(uploaded_file, *, user) -> ContactImport:
+def preview_import(uploaded_file, *, user: User) -> ContactImport:
     """Store an uploaded file and check it; the returned import shows what would happen."""
     if uploaded_file.size > MAX_FILE_SIZE:
         raise ValidationError(_("The file is larger than 50 MB."))
@@ -437,9 +413,9 @@ def preview_import(uploaded_file, *, user) -> ContactImport:
     )
 
 
-def import_contacts(contact_import: ContactImport, *, user) -> int:
+def import_contacts(contact_import: ContactImport, *, user: User) -> int:
     """Import every row of a checked file, or none if any row is wrong now."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact_import = ContactImport.objects.select_for_update().get(
             pk=contact_import.pk
         )

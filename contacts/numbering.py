@@ -1,6 +1,7 @@
 """Human-readable numbers (CT000001, SM00001…) handed out by NumberSeries rows."""
 
-from django.db import transaction
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 from contacts.models import NumberSeries
 
@@ -15,3 +16,23 @@ def take_numbers(series_code: str, count: int = 1) -> list[str]:
         series.last_number += count
         series.save(update_fields=["last_number"])
     return [series.format(number) for number in range(first, first + count)]
+
+
+def ensure_number_series(
+    code: str, *, prefix: str, width: int, using: str, apps=global_apps
+) -> None:
+    """Make a number series if it is missing; an existing one keeps its counter."""
+    try:
+        series = apps.get_model("contacts", "NumberSeries")
+    except LookupError:  # contacts is not migrated (yet)
+        return
+    series.objects.using(using).get_or_create(
+        code=code, defaults={"prefix": prefix, "width": width}
+    )
+
+
+def create_contact_number_series(
+    sender=None, *, using: str = DEFAULT_DB_ALIAS, apps=global_apps, **kwargs
+) -> None:
+    """post_migrate: the series of contact numbers, CT000001 onwards."""
+    ensure_number_series("contact", prefix="CT", width=6, using=using, apps=apps)

@@ -6,27 +6,53 @@ from django.db.models import ProtectedError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from contacts.forms import ContactForm
+from contacts.fields import CONTACT_FIELDS
 from contacts.models import Contact
 from contacts.numbering import take_numbers
+from core.users import User
 
 BLOCKERS_SHOWN = 5
 
 
-def create_contact(form: ContactForm) -> Contact:
-    """Save a new contact from a valid form, giving it the next contact number."""
+def create_contact(*, fields: dict, user: User | None) -> Contact:
+    """Create a contact from its field values, giving it the next contact number."""
+    # Not durable: Django admin calls it inside the transaction of its change form.
     with transaction.atomic():
-        contact = form.save(commit=False)
-        contact.number = take_numbers("contact")[0]
-        contact.save()
-        form.save_m2m()
+        contact = Contact(number=take_numbers("contact")[0])
+        _write(contact, fields)
     return contact
+
+
+def update_contact(contact: Contact, *, fields: dict, user: User | None) -> Contact:
+    """Change a contact's field values (CONTACT_FIELDS); its number stays."""
+    # Not durable: Django admin calls it inside the transaction of its change form.
+    with transaction.atomic():
+        _write(contact, fields)
+    return contact
+
+
+def _write(contact: Contact, fields: dict) -> None:
+    """Set the fields, save, then the groups and relations (they need the row)."""
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a contact field: {', '.join(sorted(unknown))}.")
+    related = {
+        name: values
+        for name, values in fields.items()
+        if Contact._meta.get_field(name).many_to_many
+    }
+    for name, value in fields.items():
+        if name not in related:
+            setattr(contact, name, value)
+    contact.save()
+    for name, values in related.items():
+        getattr(contact, name).set(values)
 
 
 def delete_contact(contact: Contact) -> None:
     """Delete a contact, or explain what still needs it and delete nothing."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             contact.delete()
     except ProtectedError as error:
         raise ValidationError(

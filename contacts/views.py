@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, UpdateView
 
+from contacts.fields import CONTACT_FIELDS
 from contacts.forms import ContactForm
 from contacts.models import Contact
-from contacts.services import create_contact, delete_contact
+from contacts.services import create_contact, delete_contact, update_contact
 
 SEARCH_RESULTS = 20
 
@@ -22,7 +23,9 @@ class ContactCreateView(PermissionRequiredMixin, CreateView):
     form_class = ContactForm
 
     def form_valid(self, form):
-        self.object = create_contact(form)
+        self.object = create_contact(
+            fields=_contact_fields(form), user=self.request.user
+        )
         messages.success(
             self.request, _("Contact %(contact)s created.") % {"contact": self.object}
         )
@@ -36,10 +39,17 @@ class ContactUpdateView(PermissionRequiredMixin, UpdateView):
     form_class = ContactForm
 
     def form_valid(self, form):
-        messages.success(
-            self.request, _("Contact %(contact)s saved.") % {"contact": form.instance}
+        update_contact(
+            self.object, fields=_contact_fields(form), user=self.request.user
         )
-        return super().form_valid(form)
+        messages.success(
+            self.request, _("Contact %(contact)s saved.") % {"contact": self.object}
+        )
+        return redirect(self.object)
+
+
+def _contact_fields(form: ContactForm) -> dict:
+    return {name: form.cleaned_data[name] for name in CONTACT_FIELDS}
 
 
 @permission_required("contacts.delete_contact", raise_exception=True)

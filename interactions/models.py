@@ -72,21 +72,12 @@ class InteractionGroup(ReferenceData):
         verbose_name_plural = _("interaction groups")
 
 
-class InteractionTemplate(models.Model):
-    """The defaults of one kind of interaction, with a Word document per language."""
+class InteractionDefaults(models.Model):
+    """The interaction details a template proposes and a segment header passes to its lines.
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    group = models.ForeignKey(
-        InteractionGroup,
-        verbose_name=_("interaction group"),
-        on_delete=models.PROTECT,
-        related_name="templates",
-    )
-    description = models.CharField(
-        _("description"),
-        max_length=100,
-        help_text=_("Becomes the interaction’s description when none is given."),
-    )
+    Choosing a template copies every one of these fields onto the segment header.
+    """
+
     unit_cost = models.DecimalField(
         _("unit cost"),
         max_digits=12,
@@ -127,6 +118,48 @@ class InteractionTemplate(models.Model):
             "Always use this template’s correspondence type, whatever the contact prefers."
         ),
     )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit_cost__gte=0),
+                name="%(app_label)s_%(class)s_unit_cost_not_negative",
+            ),
+        ]
+
+    def interaction_defaults(self) -> dict:
+        """These fields' values; an empty campaign is left out (it never clears one)."""
+        return {
+            field.name: getattr(self, field.name)
+            for field in InteractionDefaults._meta.fields
+            if field.name != "campaign" or self.campaign_id
+        }
+
+
+class InteractionTemplate(InteractionDefaults):
+    """The defaults of one kind of interaction, with a Word document per language."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    group = models.ForeignKey(
+        InteractionGroup,
+        verbose_name=_("interaction group"),
+        on_delete=models.PROTECT,
+        related_name="templates",
+    )
+    description = models.CharField(
+        _("description"),
+        max_length=100,
+        help_text=_("Becomes the interaction’s description when none is given."),
+    )
     default_language = models.CharField(
         _("default language"),
         max_length=12,
@@ -137,25 +170,11 @@ class InteractionTemplate(models.Model):
             "the template has no document in."
         ),
     )
-    campaign = models.ForeignKey(
-        Campaign,
-        verbose_name=_("campaign"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="templates",
-    )
 
-    class Meta:
+    class Meta(InteractionDefaults.Meta):
         ordering = ["code"]
         verbose_name = _("interaction template")
         verbose_name_plural = _("interaction templates")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(unit_cost__gte=0),
-                name="interaction_template_unit_cost_not_negative",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.code} – {self.description}"

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
+from core.users import User
 from interactions.models import (
     Campaign,
     Evaluation,
@@ -25,7 +26,9 @@ from interactions.word_merge import read_merge_fields
 ENTRIES_NAMED = 5
 
 
-def store_word_document(data: bytes, *, file_name: str, user) -> WordDocument:
+def store_word_document(
+    data: bytes, *, file_name: str, user: User | None
+) -> WordDocument:
     """Check an uploaded Word file and keep it, unchangeable, through the storage API.
 
     Raises word_merge.DocumentError with a message for the user when the file is
@@ -74,7 +77,7 @@ def create_interaction(
     date: datetime.date,
     description: str,
     salesperson: Salesperson,
-    user,
+    user: User | None,
     subject: str = "",
     correspondence_type: str | None = None,
     evaluation: str = Evaluation.BLANK,
@@ -96,7 +99,7 @@ def create_interaction(
         correspondence_type = correspondence_type_for(template, contact)
     language = interaction_language(template, contact)
     template_document = template_document_for(template, language)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         return InteractionLogEntry.objects.create(
             contact=contact,
             contact_company=contact.company_contact,
@@ -125,7 +128,7 @@ def evaluate_entries(entries: QuerySet[InteractionLogEntry], *, evaluation: str)
     """Give every selected entry the same evaluation; return how many changed."""
     if evaluation not in Evaluation.values:
         raise ValidationError(_("Choose an evaluation."))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         return entries.update(evaluation=evaluation)
 
 

@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class SegmentationConfig(AppConfig):
     name = "segmentation"
     verbose_name = _("Segmentation")
+
+    def ready(self):
+        from segmentation.access import create_groups
+        from segmentation.numbering import create_segment_number_series
+
+        post_migrate.connect(create_segment_number_series, sender=self)
+        post_migrate.connect(create_groups, sender=self)

@@ -3,9 +3,6 @@
 Called by `load_demo_data` after the contacts' and interactions' demo data.
 """
 
-from django.db import transaction
-
-from contacts.numbering import take_numbers
 from interactions.models import Campaign, InteractionTemplate
 from segmentation.models import Segment
 from segmentation.services import (
@@ -13,6 +10,8 @@ from segmentation.services import (
     log_segment,
     reduce_contacts,
     save_criteria,
+    save_segment,
+    update_line,
 )
 
 SEGMENTS = [
@@ -48,30 +47,35 @@ def load(*, contacts: int | None, seed: int, stdout) -> None:
     if contacts:
         return
     created = []
-    with transaction.atomic():
-        for description, template, campaign, steps in SEGMENTS:
-            segment = Segment(
-                number=take_numbers("segment")[0],
-                description=description,
-                template=InteractionTemplate.objects.get(code=template),
-            )
-            for name, value in Segment.template_defaults(segment.template).items():
-                setattr(segment, name, value)
-            segment.campaign = Campaign.objects.filter(code=campaign).first()
-            segment.save()
-            for service, criteria, options in steps:
-                service(segment, criteria=criteria, user=None, **options)
-            created.append(segment)
-        invitation = created[0]
-        line = invitation.lines.order_by("pk").first()
-        line.personal_comment = "Looking forward to seeing you again at our stand!"
-        line.save(update_fields=["personal_comment"])
-        save_criteria(
-            invitation,
-            code=f"EVENTS-{invitation.number}",
-            description="Persons on the event mailing list",
+    for description, code, campaign, steps in SEGMENTS:
+        template = InteractionTemplate.objects.get(code=code)
+        segment = save_segment(
+            Segment(),
+            fields={
+                **template.interaction_defaults(),
+                "description": description,
+                "template": template,
+                "campaign": Campaign.objects.filter(code=campaign).first(),
+            },
+            upload=None,
             user=None,
         )
-        for segment in created[-LOGGED:]:
-            log_segment(segment, user=None, create_follow_up=True)
+        for service, criteria, options in steps:
+            service(segment, criteria=criteria, user=None, **options)
+        created.append(segment)
+    invitation = created[0]
+    update_line(
+        invitation.lines.order_by("pk").first(),
+        fields={
+            "personal_comment": "Looking forward to seeing you again at our stand!"
+        },
+    )
+    save_criteria(
+        invitation,
+        code=f"EVENTS-{invitation.number}",
+        description="Persons on the event mailing list",
+        user=None,
+    )
+    for segment in created[-LOGGED:]:
+        log_segment(segment, user=None, create_follow_up=True)
     stdout.write(f"Created {len(SEGMENTS)} demo segments and logged {LOGGED} of them.")

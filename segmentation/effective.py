@@ -1,7 +1,8 @@
 """The interaction details each segment line will be logged with, computed in SQL.
 
-A line stores only what the user changed for its contact (NULL = inherit), so
-header edits reach every line at once. The rules, as annotations:
+A line stores only what the user changed for its contact (NULL = inherit, in
+SegmentLine.OVERRIDABLE_FIELDS), so header edits reach every line at once. The
+rules, as annotations:
 
 - template: the line's, else the header's; group, campaign and the template's
   defaults follow it. Cost, duration, information flow and initiated-by come from

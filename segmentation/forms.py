@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
@@ -72,6 +73,18 @@ class SegmentForm(forms.ModelForm):
             "initiated_by",
         ]
         widgets = {"date": DATE_INPUT}
+        # The interaction defaults are worded for templates; a header's are defaults
+        # for its lines.
+        labels = {
+            "correspondence_type": capfirst(_("correspondence type (default)")),
+        }
+        help_texts = {
+            "correspondence_type": "",
+            "ignore_contact_correspondence_type": _(
+                "Use this segment’s correspondence type for every line, whatever the "
+                "contact prefers."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,16 +124,6 @@ class SegmentForm(forms.ModelForm):
 
     def clean_language(self):
         return self.cleaned_data["language"].strip().lower()
-
-    def clean(self):
-        cleaned_data = super().clean()
-        template = cleaned_data.get("template")
-        changed = template and (
-            not self.instance.pk or template.pk != self.instance.template_id
-        )
-        if changed and cleaned_data.get("take_template_defaults"):
-            cleaned_data.update(Segment.template_defaults(template))
-        return cleaned_data
 
 
 class StepForm(forms.Form):
@@ -189,19 +192,7 @@ class LineForm(forms.ModelForm):
 
     class Meta:
         model = SegmentLine
-        fields = [
-            "template",
-            "language",
-            "description",
-            "subject",
-            "correspondence_type",
-            "salesperson",
-            "date",
-            "cost",
-            "duration",
-            "evaluation",
-            "personal_comment",
-        ]
+        fields = SegmentLine.EDITABLE_FIELDS
         widgets = {
             "date": DATE_INPUT,
             "personal_comment": forms.Textarea(attrs={"rows": 3}),

@@ -12,16 +12,14 @@ from contacts.models import (
     language_code_validator,
 )
 from interactions.models import (
-    Campaign,
     Evaluation,
-    InformationFlow,
-    InitiatedBy,
+    InteractionDefaults,
     InteractionTemplate,
     WordDocument,
 )
 
 
-class Segment(models.Model):
+class Segment(InteractionDefaults):
     """A worksheet of contacts to interact with: a header plus one line per contact.
 
     The header holds the interaction details every line inherits; a line stores
@@ -49,21 +47,6 @@ class Segment(models.Model):
         ),
     )
     subject = models.CharField(_("subject (default)"), max_length=100, blank=True)
-    correspondence_type = models.CharField(
-        _("correspondence type (default)"),
-        max_length=10,
-        choices=CorrespondenceType.choices,
-        blank=True,
-        default=CorrespondenceType.BLANK,
-    )
-    ignore_contact_correspondence_type = models.BooleanField(
-        _("ignore contact correspondence type"),
-        default=False,
-        help_text=_(
-            "Use this segment’s correspondence type for every line, whatever the "
-            "contact prefers."
-        ),
-    )
     salesperson = models.ForeignKey(
         Salesperson,
         verbose_name=_("salesperson"),
@@ -74,36 +57,6 @@ class Segment(models.Model):
         help_text=_("Empty: each line takes its contact’s salesperson."),
     )
     date = models.DateField(_("date"), default=timezone.localdate)
-    campaign = models.ForeignKey(
-        Campaign,
-        verbose_name=_("campaign"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="segments",
-    )
-    unit_cost = models.DecimalField(
-        _("unit cost"),
-        max_digits=12,
-        decimal_places=2,
-        default=0,
-        validators=[MinValueValidator(0)],
-    )
-    unit_duration = models.PositiveIntegerField(_("unit duration (minutes)"), default=0)
-    information_flow = models.CharField(
-        _("information flow"),
-        max_length=10,
-        choices=InformationFlow.choices,
-        blank=True,
-        default=InformationFlow.BLANK,
-    )
-    initiated_by = models.CharField(
-        _("initiated by"),
-        max_length=10,
-        choices=InitiatedBy.choices,
-        blank=True,
-        default=InitiatedBy.BLANK,
-    )
     document = models.ForeignKey(
         WordDocument,
         verbose_name=_("Word document of this segment"),
@@ -125,18 +78,7 @@ class Segment(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
 
-    # What choosing a template copies onto the header (the reference's UpdateSegHeader).
-    TEMPLATE_DEFAULTS = [
-        "unit_cost",
-        "unit_duration",
-        "information_flow",
-        "initiated_by",
-        "correspondence_type",
-        "ignore_contact_correspondence_type",
-        "campaign",
-    ]
-
-    class Meta:
+    class Meta(InteractionDefaults.Meta):
         ordering = ["-number"]
         verbose_name = _("segment")
         verbose_name_plural = _("segments")
@@ -146,15 +88,6 @@ class Segment(models.Model):
 
     def get_absolute_url(self):
         return reverse("segmentation:segment_detail", args=[self.pk])
-
-    @classmethod
-    def template_defaults(cls, template: InteractionTemplate) -> dict:
-        """The template's cost, duration, flow, types and campaign (if it has one)."""
-        return {
-            name: getattr(template, name)
-            for name in cls.TEMPLATE_DEFAULTS
-            if name != "campaign" or template.campaign_id
-        }
 
 
 class LineDetails(models.Model):
@@ -229,6 +162,21 @@ class LineDetails(models.Model):
         blank=True,
         related_name="+",
     )
+
+    # What a line may take over from the header: NULL means "as the header says".
+    OVERRIDABLE_FIELDS = [
+        "template",
+        "language",
+        "description",
+        "subject",
+        "correspondence_type",
+        "salesperson",
+        "date",
+        "cost",
+        "duration",
+    ]
+    # What the line form edits: the above plus what only a line has.
+    EDITABLE_FIELDS = [*OVERRIDABLE_FIELDS, "evaluation", "personal_comment"]
 
     class Meta:
         abstract = True

@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from contacts.models import Contact
+from segmentation.criteria import matching_contacts
 from segmentation.models import SegmentLine, StepDefinition
 
 
@@ -150,3 +151,27 @@ def lines_to_remove(
         )
         hit |= _in_company_of_any(matched, "company_key")
     return lines.filter(hit if action == StepDefinition.Action.REDUCE else ~hit)
+
+
+def preview_step(segment, action: str, *, criteria: dict, options: dict) -> dict:
+    """What a step would do now: {"added", "left_out"} for Add, {"removed"} otherwise.
+
+    `options` are the step's options (StepForm's cleaned data).
+    """
+    matched = matching_contacts(criteria)
+    if action == StepDefinition.Action.ADD:
+        counts = count_add(
+            segment,
+            candidates_for_add(
+                matched,
+                expand_companies=options["expand_companies"],
+                allow_related_companies=options["allow_related_companies"],
+            ),
+            allow_existing_contacts=options["allow_existing_contacts"],
+            ignore_exclusion=options["ignore_exclusion"],
+        )
+        return {"added": counts.added, "left_out": counts.left_out()}
+    lines = lines_to_remove(
+        segment, action, matched, entire_companies=options["entire_companies"]
+    )
+    return {"removed": lines.count()}

@@ -1,35 +1,7 @@
 import pytest
-from django.contrib.auth.models import Group
-from django.core import serializers
 from django.utils import translation
 
-from contacts.models import NumberSeries
 from tests.factories import UserFactory
-
-
-@pytest.fixture(scope="session")
-def _migration_data(django_db_setup, django_db_blocker) -> str:
-    """The rows our data migrations made: the groups with their permissions, the
-    number series. Read when the first committing test starts, before any flush."""
-    with django_db_blocker.unblock():
-        return serializers.serialize(
-            "json",
-            [*Group.objects.all(), *NumberSeries.objects.all()],
-            use_natural_foreign_keys=True,
-            use_natural_primary_keys=True,
-        )
-
-
-@pytest.fixture
-def migration_data(transactional_db, _migration_data):
-    """For tests that commit: our migrations' rows, back after an earlier test's flush.
-
-    Django's serialized_rollback would do this, but it keeps the data on the
-    thread's connection object, which Playwright's event loop swaps for another.
-    """
-    if not NumberSeries.objects.exists():
-        for row in serializers.deserialize("json", _migration_data):
-            row.save()
 
 
 @pytest.fixture(autouse=True)

@@ -5,17 +5,14 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce, NullIf
 from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from interactions.merge_fields import FIELDS, check_fields
-from interactions.models import LoggedSegment, TemplateDocument, WordDocument
+from interactions.merge_fields import FIELDS
+from interactions.models import LoggedSegment
 from interactions.word_merge import DocumentError
-from segmentation.effective import with_effective_values
 from segmentation.forms import PersonalDocumentForm
 from segmentation.letters.batches import start_letter_batch
 from segmentation.letters.building import (
@@ -28,6 +25,7 @@ from segmentation.letters.building import (
     write_combined,
     zip_chunks,
 )
+from segmentation.letters.check import check_letters
 from segmentation.models import LetterBatch, Segment, SegmentLine
 from segmentation.services import personalise_line
 
@@ -41,74 +39,22 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def segment_letters_check(request, pk):
     """Check the letters before making them: documents, fields, language fallbacks."""
     segment = get_object_or_404(Segment.objects.select_related("template"), pk=pk)
-    lines = with_effective_values(SegmentLine.objects.filter(segment=segment))
-    by_document = {
-        row["effective_document_id"]: row
-        for row in lines.values("effective_document_id").annotate(
-            lines=Count("pk"),
-            personalised=Count("pk", filter=Q(personal_document__isnull=False)),
-        )
-    }
-    documents = WordDocument.objects.in_bulk(
-        [pk for pk in by_document if pk is not None]
-    )
-    in_use = [
-        {
-            "document": documents[pk],
-            "lines": row["lines"],
-            "personalised": row["personalised"],
-            "fields": check_fields(documents[pk].merge_fields),
-        }
-        for pk, row in by_document.items()
-        if pk is not None
-    ]
-    # Lines whose contact (or the line) asks for a language the template has no
-    # document in: they get another language's document.
-    fallbacks = (
-        lines.filter(
-            personal_document__isnull=True,
-            segment__document__isnull=True,
-            effective_template_id__isnull=False,
-        )
-        .annotate(
-            requested_language=Coalesce(
-                NullIf(F("language"), Value("")),
-                NullIf(F("contact__language"), Value("")),
-            ),
-            letter_language=Case(
-                When(
-                    Exists(_documents_in("effective_language")),
-                    then=F("effective_language"),
-                ),
-                default=F("template_default_language"),
-            ),
-        )
-        .filter(requested_language__isnull=False)
-        .exclude(Exists(_documents_in("requested_language")))
-        .select_related("contact")
-        .order_by("pk")
-    )
+    check = check_letters(segment)
     return render(
         request,
         "segmentation/segment_letters.html",
         {
             "segment": segment,
-            "in_use": in_use,
-            "without_document": by_document.get(None, {}).get("lines", 0),
-            "fallback_count": fallbacks.count(),
-            "fallbacks": fallbacks[:LINES_LISTED],
+            "in_use": check.in_use,
+            "without_document": check.without_document,
+            "fallback_count": check.fallbacks.count(),
+            "fallbacks": check.fallbacks[:LINES_LISTED],
             "first_line": SegmentLine.objects.filter(segment=segment)
             .order_by("pk")
             .first(),
             "fields": FIELDS,
             "threshold": LETTERS_IN_REQUEST,
         },
-    )
-
-
-def _documents_in(language: str):
-    return TemplateDocument.objects.filter(
-        template_id=OuterRef("effective_template_id"), language=OuterRef(language)
     )
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.users import User
 from segmentation.models import (
     CriteriaStep,
     SavedCriteria,
@@ -26,9 +27,9 @@ OPTION_FIELDS = [
 ]
 
 
-def clear_criteria(segment: Segment, *, user) -> int:
+def clear_criteria(segment: Segment, *, user: User | None) -> int:
     """Forget every step of an empty segment; return how many there were."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         segment = lock_segment(segment)
         if segment.lines.exists():
             raise ValidationError(
@@ -39,10 +40,10 @@ def clear_criteria(segment: Segment, *, user) -> int:
 
 
 def save_criteria(
-    segment: Segment, *, code: str, description: str, user
+    segment: Segment, *, code: str, description: str, user: User | None
 ) -> SavedCriteria:
     """Save Criteria: keep the segment's steps under a code, for Reuse Criteria."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         steps = list(segment.steps.order_by("number"))
         if not steps:
             raise ValidationError(_("The segment has no criteria steps to save."))
@@ -68,20 +69,22 @@ def save_criteria(
 
 
 def reuse_criteria(
-    segment: Segment, *, saved_criteria: SavedCriteria, user
+    segment: Segment, *, saved_criteria: SavedCriteria, user: User | None
 ) -> list[CriteriaStep]:
     """Reuse Criteria: replay saved steps against today's contacts, as new steps.
 
     All or nothing: if one step's criteria are no longer valid, no step is applied.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         return [
             _replay(segment, definition, user=user)
             for definition in saved_criteria.steps.order_by("number")
         ]
 
 
-def _replay(segment: Segment, definition: StepDefinition, *, user) -> CriteriaStep:
+def _replay(
+    segment: Segment, definition: StepDefinition, *, user: User | None
+) -> CriteriaStep:
     if definition.action == Action.ADD:
         return add_contacts(
             segment,
@@ -96,9 +99,9 @@ def _replay(segment: Segment, definition: StepDefinition, *, user) -> CriteriaSt
     # Unlike the reference, Refine keeps its Entire Companies option on replay.
     return remove_by_criteria(
         segment,
-        definition.action,
-        definition.parameters,
-        user,
-        definition.entire_companies,
-        Origin.REUSE_CRITERIA,
+        action=definition.action,
+        criteria=definition.parameters,
+        user=user,
+        entire_companies=definition.entire_companies,
+        origin=Origin.REUSE_CRITERIA,
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from contacts.bulk import insert_from_queryset
 from contacts.models import Contact, CorrespondenceType
 from contacts.numbering import take_numbers
+from core.users import User
 from interactions.models import InteractionLogEntry, LoggedSegment
 from segmentation.effective import with_effective_values
 from segmentation.log_check import check_log
@@ -29,7 +30,11 @@ from segmentation.services.steps import Origin, add_contacts
 
 
 def log_segment(
-    segment: Segment, *, user, create_follow_up: bool = False, deliver: bool = False
+    segment: Segment,
+    *,
+    user: User | None,
+    create_follow_up: bool = False,
+    deliver: bool = False,
 ) -> LoggedSegment:
     """Log: one interaction log entry per line, and the segment moves to the archive.
 
@@ -42,7 +47,7 @@ def log_segment(
 
     The follow-up segment, if any, is on the returned object as `follow_up`.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         try:
             segment = Segment.objects.select_for_update().get(pk=segment.pk)
         except Segment.DoesNotExist as error:
@@ -60,7 +65,7 @@ def log_segment(
         )
         logged.entry_count = insert_from_queryset(
             InteractionLogEntry,
-            _entry_columns(logged, user),
+            _entry_columns(logged, user=user),
             with_effective_values(SegmentLine.objects.filter(segment=segment)).order_by(
                 "pk"
             ),
@@ -89,7 +94,7 @@ class AlreadyLogged(ValidationError):
 def create_follow_up_segment(
     logged_segment: LoggedSegment,
     *,
-    user,
+    user: User | None,
     correspondence_types: Sequence[str] = (),
     languages: Sequence[str] = (),
 ) -> Segment:
@@ -120,7 +125,7 @@ def create_follow_up_segment(
     return follow_up
 
 
-def _entry_columns(logged: LoggedSegment, user) -> dict:
+def _entry_columns(logged: LoggedSegment, *, user: User | None) -> dict:
     """Each log entry column, from a line annotated with its effective values."""
     return {
         "contact_id": F("contact_id"),

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contacts.numbering import take_numbers
+from core.users import User
 from interactions.services import store_word_document
-from segmentation.forms import SegmentForm
 from segmentation.models import (
     CriteriaStep,
     RemovedSegmentLine,
@@ -15,58 +15,95 @@ from segmentation.models import (
 )
 
 
-def save_segment(form: SegmentForm, *, user) -> Segment:
-    """Save a segment header from a valid form; a new one gets the next number.
+def save_segment(
+    segment: Segment,
+    *,
+    fields: dict,
+    upload: dict | None,
+    user: User | None,
+    take_template_defaults: bool = False,
+    remove_document: bool = False,
+) -> Segment:
+    """Save a segment header; a new one gets the next number.
 
-    An uploaded Word document is stored (never changed afterwards) and becomes
-    the segment's own document for every line.
+    With `take_template_defaults`, a new or changed template brings its cost,
+    duration, flow, initiated-by, correspondence type and campaign (whatever
+    `fields` says for them). An `upload` ({"name", "data"}) is stored, never
+    changed afterwards, and becomes the segment's own document for every line.
     """
-    with transaction.atomic():
-        segment = form.save(commit=False)
+    with transaction.atomic(durable=True):
+        if segment.pk:
+            segment = lock_segment(segment)
+        template = fields.get("template")
+        template_changed = template is not None and (
+            segment.pk is None or template.pk != segment.template_id
+        )
+        if template_changed and take_template_defaults:
+            fields = {**fields, **template.interaction_defaults()}
+        for name, value in fields.items():
+            setattr(segment, name, value)
         if not segment.pk:
             segment.number = take_numbers("segment")[0]
             segment.created_by = user
-        upload = form.cleaned_data.get("upload")
         if upload:
             segment.document = store_word_document(
                 upload["data"], file_name=upload["name"], user=user
             )
-        elif form.cleaned_data.get("remove_document"):
+        elif remove_document:
             segment.document = None
+        segment.full_clean(
+            exclude=[f.name for f in Segment._meta.fields if f.name not in fields],
+            validate_unique=False,
+        )
         segment.save()
     return segment
 
 
 def update_line(line: SegmentLine, *, fields: dict) -> SegmentLine:
-    """Change a line's own interaction details; None means "as the header"."""
-    with transaction.atomic():
-        lock_segment(line.segment)
-        for name, value in fields.items():
-            setattr(line, name, value)
-        line.full_clean(exclude=["segment", "contact", "added_by_step"])
-        line.save(update_fields=list(fields))
-    return line
+    """Change a line's own interaction details; None means "as the header".
+
+    Only SegmentLine.EDITABLE_FIELDS may be changed here.
+    """
+    others = set(fields) - set(SegmentLine.EDITABLE_FIELDS)
+    if others:
+        raise ValueError(f"A line's {', '.join(sorted(others))} cannot be changed.")
+    with transaction.atomic(durable=True):
+        return _write_line(line, fields=fields)
 
 
 def personalise_line(
-    line: SegmentLine, *, data: bytes | None, file_name: str = "", user=None
+    line: SegmentLine,
+    *,
+    data: bytes | None,
+    file_name: str = "",
+    user: User | None = None,
 ) -> SegmentLine:
     """Give one line its own edited letter, used as it is; None goes back to the shared one.
 
     The header's and the template's documents are never touched.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         document = (
             store_word_document(data, file_name=file_name, user=user)
             if data is not None
             else None
         )
-        return update_line(line, fields={"personal_document": document})
+        return _write_line(line, fields={"personal_document": document})
+
+
+def _write_line(line: SegmentLine, *, fields: dict) -> SegmentLine:
+    """Set and save a line's fields (inside a transaction) under its segment's lock."""
+    lock_segment(line.segment)
+    for name, value in fields.items():
+        setattr(line, name, value)
+    line.full_clean(exclude=["segment", "contact", "added_by_step"])
+    line.save(update_fields=list(fields))
+    return line
 
 
 def delete_segment(segment: Segment) -> None:
     """Delete a segment with its lines, snapshots and steps, set-based."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         delete_segment_rows(lock_segment(segment))
 
 

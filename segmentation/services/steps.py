@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from contacts.bulk import insert_from_queryset
 from contacts.models import Contact
+from core.users import User
 from interactions.models import LoggedSegment
 from segmentation.criteria import matching_contacts
 from segmentation.models import (
@@ -46,7 +47,7 @@ def add_contacts(
     segment: Segment,
     *,
     criteria: dict,
-    user,
+    user: User | None,
     allow_existing_contacts: bool = False,
     expand_companies: bool = False,
     allow_related_companies: bool = False,
@@ -103,13 +104,18 @@ def reduce_contacts(
     segment: Segment,
     *,
     criteria: dict,
-    user,
+    user: User | None,
     entire_companies: bool = False,
     origin: str = Origin.CRITERIA,
 ) -> CriteriaStep:
     """Reduce Contacts: remove the lines of the contacts the criteria select."""
     return remove_by_criteria(
-        segment, Action.REDUCE, criteria, user, entire_companies, origin
+        segment,
+        action=Action.REDUCE,
+        criteria=criteria,
+        user=user,
+        entire_companies=entire_companies,
+        origin=origin,
     )
 
 
@@ -117,18 +123,23 @@ def refine_contacts(
     segment: Segment,
     *,
     criteria: dict,
-    user,
+    user: User | None,
     entire_companies: bool = False,
     origin: str = Origin.CRITERIA,
 ) -> CriteriaStep:
     """Refine Contacts: keep only the lines of the contacts the criteria select."""
     return remove_by_criteria(
-        segment, Action.REFINE, criteria, user, entire_companies, origin
+        segment,
+        action=Action.REFINE,
+        criteria=criteria,
+        user=user,
+        entire_companies=entire_companies,
+        origin=origin,
     )
 
 
 def add_contacts_by_hand(
-    segment: Segment, *, contacts: Sequence[Contact], user
+    segment: Segment, *, contacts: Sequence[Contact], user: User | None
 ) -> CriteriaStep:
     """Add chosen contacts, as one step; refused whole if any of them cannot go on."""
     if not contacts:
@@ -158,9 +169,11 @@ def add_contacts_by_hand(
     )
 
 
-def remove_lines(segment: Segment, *, line_ids: Sequence[int], user) -> CriteriaStep:
+def remove_lines(
+    segment: Segment, *, line_ids: Sequence[int], user: User | None
+) -> CriteriaStep:
     """Remove the chosen lines, as one Reduce step that Go Back can undo."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         segment = lock_segment(segment)
         lines = SegmentLine.objects.filter(segment=segment, pk__in=line_ids)
         numbers = sorted(set(lines.values_list("contact__number", flat=True)))
@@ -178,9 +191,9 @@ def remove_lines(segment: Segment, *, line_ids: Sequence[int], user) -> Criteria
     return step
 
 
-def go_back(segment: Segment, *, user) -> CriteriaStep:
+def go_back(segment: Segment, *, user: User | None) -> CriteriaStep:
     """Undo the last step exactly: its lines go, the lines it removed come back as they were."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         segment = lock_segment(segment)
         step = segment.steps.order_by("-number").first()
         if step is None:
@@ -198,7 +211,7 @@ def go_back(segment: Segment, *, user) -> CriteriaStep:
 
 
 def reuse_segment(
-    segment: Segment, *, logged_segment: LoggedSegment, user
+    segment: Segment, *, logged_segment: LoggedSegment, user: User | None
 ) -> CriteriaStep:
     """Reuse Segment: add the contacts of a logged segment, as one Add step."""
     return add_contacts(
@@ -209,7 +222,15 @@ def reuse_segment(
     )
 
 
-def remove_by_criteria(segment, action, criteria, user, entire_companies, origin):
+def remove_by_criteria(
+    segment: Segment,
+    *,
+    action: str,
+    criteria: dict,
+    user: User | None,
+    entire_companies: bool,
+    origin: str,
+) -> CriteriaStep:
     """Reduce or Refine: snapshot and delete the lines the criteria pick, as one step."""
     with transaction.atomic():
         segment = lock_segment(segment)
@@ -232,7 +253,7 @@ def remove_by_criteria(segment, action, criteria, user, entire_companies, origin
     return step
 
 
-def _new_step(segment: Segment, *, user, **fields) -> CriteriaStep:
+def _new_step(segment: Segment, *, user: User | None, **fields) -> CriteriaStep:
     last = segment.steps.aggregate(last=Max("number"))["last"] or 0
     return CriteriaStep.objects.create(
         segment=segment, number=last + 1, created_by=user, **fields

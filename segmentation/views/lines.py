@@ -14,7 +14,6 @@ from segmentation.models import SegmentLine
 from segmentation.services import (
     update_line,
 )
-from segmentation.views.segments import OVERRIDABLE
 
 
 @permission_required("segmentation.change_segment", raise_exception=True)
@@ -26,7 +25,7 @@ def segment_line_update(request, pk, line_pk):
         segment_id=pk,
     )
     if request.method == "POST" and "reset" in request.POST:
-        update_line(line, fields=dict.fromkeys(OVERRIDABLE))
+        update_line(line, fields=dict.fromkeys(SegmentLine.OVERRIDABLE_FIELDS))
         messages.success(
             request,
             _("Line of %(contact)s reset to the segment’s values.")
@@ -37,7 +36,11 @@ def segment_line_update(request, pk, line_pk):
     if request.method == "POST" and form.is_valid():
         try:
             update_line(
-                line, fields={name: form.cleaned_data[name] for name in form.fields}
+                line,
+                fields={
+                    name: form.cleaned_data[name]
+                    for name in SegmentLine.EDITABLE_FIELDS
+                },
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
 from segmentation.effective import with_effective_values
@@ -22,22 +24,7 @@ from segmentation.services import (
 )
 
 LINES_PER_PAGE = 50
-
-
 SEGMENTS_PER_PAGE = 50
-
-
-OVERRIDABLE = [
-    "template",
-    "language",
-    "description",
-    "subject",
-    "correspondence_type",
-    "salesperson",
-    "date",
-    "cost",
-    "duration",
-]
 
 
 def _line_count():
@@ -68,36 +55,44 @@ class SegmentListView(PermissionRequiredMixin, ListView):
         return segments
 
 
-class SegmentCreateView(PermissionRequiredMixin, CreateView):
-    permission_required = "segmentation.add_segment"
-    raise_exception = True
+class SegmentSaveMixin:
+    """The header form; saving goes through the service, whose refusal goes on the form."""
+
     model = Segment
     form_class = SegmentForm
+    raise_exception = True
+    saved_message = ""
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            segment = save_segment(
+                self.object or Segment(),
+                fields={name: data[name] for name in SegmentForm.Meta.fields},
+                upload=data.get("upload"),
+                take_template_defaults=data["take_template_defaults"],
+                remove_document=data.get("remove_document", False),
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.saved_message % {"number": segment.number})
+        return redirect(segment)
+
+
+class SegmentCreateView(PermissionRequiredMixin, SegmentSaveMixin, CreateView):
+    permission_required = "segmentation.add_segment"
+    saved_message = gettext_lazy("Segment %(number)s created.")
 
     def get_initial(self):
         salesperson = getattr(self.request.user, "salesperson", None)
         return {"salesperson": salesperson}
 
-    def form_valid(self, form):
-        segment = save_segment(form, user=self.request.user)
-        messages.success(
-            self.request, _("Segment %(number)s created.") % {"number": segment.number}
-        )
-        return redirect(segment)
 
-
-class SegmentUpdateView(PermissionRequiredMixin, UpdateView):
+class SegmentUpdateView(PermissionRequiredMixin, SegmentSaveMixin, UpdateView):
     permission_required = "segmentation.change_segment"
-    raise_exception = True
-    model = Segment
-    form_class = SegmentForm
-
-    def form_valid(self, form):
-        segment = save_segment(form, user=self.request.user)
-        messages.success(
-            self.request, _("Segment %(number)s saved.") % {"number": segment.number}
-        )
-        return redirect(segment)
+    saved_message = gettext_lazy("Segment %(number)s saved.")
 
 
 @permission_required("segmentation.view_segment", raise_exception=True)
@@ -137,8 +132,8 @@ def segment_detail(request, pk):
     for line in page.object_list:
         line.overridden = {
             name
-            for name in OVERRIDABLE
-            if getattr(line, f"{_attname(name)}") is not None
+            for name in SegmentLine.OVERRIDABLE_FIELDS
+            if getattr(line, SegmentLine._meta.get_field(name).attname) is not None
         }
     return render(
         request,
@@ -149,10 +144,6 @@ def segment_detail(request, pk):
             "add_lines_form": AddLinesForm(),
         },
     )
-
-
-def _attname(name: str) -> str:
-    return f"{name}_id" if name in ("template", "salesperson") else name
 
 
 @permission_required("segmentation.delete_segment", raise_exception=True)

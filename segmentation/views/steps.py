@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from segmentation.criteria import (
     SECTIONS,
     ContactCriteria,
-    matching_contacts,
     parameters_from,
 )
 from segmentation.criteria_words import describe
@@ -24,11 +23,7 @@ from segmentation.forms import (
     StepForm,
 )
 from segmentation.models import CriteriaStep, Segment, StepDefinition
-from segmentation.selection import (
-    candidates_for_add,
-    count_add,
-    lines_to_remove,
-)
+from segmentation.selection import preview_step
 from segmentation.services import (
     add_contacts,
     add_contacts_by_hand,
@@ -77,7 +72,9 @@ def segment_step(request, pk, action):
                 messages.success(request, _step_message(step))
                 return redirect(segment)
         else:
-            preview = _preview(segment, action, parameters, options.cleaned_data)
+            preview = preview_step(
+                segment, action, criteria=parameters, options=options.cleaned_data
+            )
             preview["description"] = describe(parameters)
     return render(
         request,
@@ -94,26 +91,6 @@ def segment_step(request, pk, action):
             "preview": preview,
         },
     )
-
-
-def _preview(segment, action, parameters, options) -> dict:
-    matched = matching_contacts(parameters)
-    if action == Action.ADD:
-        counts = count_add(
-            segment,
-            candidates_for_add(
-                matched,
-                expand_companies=options["expand_companies"],
-                allow_related_companies=options["allow_related_companies"],
-            ),
-            allow_existing_contacts=options["allow_existing_contacts"],
-            ignore_exclusion=options["ignore_exclusion"],
-        )
-        return {"added": counts.added, "left_out": counts.left_out()}
-    lines = lines_to_remove(
-        segment, action, matched, entire_companies=options["entire_companies"]
-    )
-    return {"removed": lines.count()}
 
 
 def _step_message(step: CriteriaStep) -> str:

@@ -47,7 +47,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def logged_in_page(migration_data, page, live_server, marketing_user):
+def logged_in_page(page, live_server, marketing_user):
     """A browser page logged in as Marta, through the login form."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", marketing_user.username)

@@ -47,7 +47,7 @@ def _at_once(*actions):
     return errors
 
 
-def test_two_add_contacts_at_once_do_not_duplicate_lines(migration_data):
+def test_two_add_contacts_at_once_do_not_duplicate_lines():
     newsletter = MailingGroupFactory(code="NEWSLETTER")
     contacts = [ContactFactory(mailing_groups=[newsletter]) for _ in range(50)]
     segment = SegmentFactory()
@@ -65,7 +65,7 @@ def test_two_add_contacts_at_once_do_not_duplicate_lines(migration_data):
     assert steps == [(1, 50), (2, 0)]
 
 
-def test_two_logs_of_one_segment_at_once_give_one_logged_segment(migration_data):
+def test_two_logs_of_one_segment_at_once_give_one_logged_segment():
     segment = SegmentFactory(
         description="Double click", template=InteractionTemplateFactory()
     )

@@ -8,6 +8,7 @@ from segmentation.services import (
     add_contacts,
     add_contacts_by_hand,
     go_back,
+    personalise_line,
     reduce_contacts,
     refine_contacts,
     remove_lines,
@@ -26,7 +27,7 @@ from tests.factories import (
     PersonFactory,
     SalespersonFactory,
     SegmentFactory,
-    WordDocumentFactory,
+    demo_letter,
 )
 
 pytestmark = pytest.mark.django_db
@@ -80,9 +81,11 @@ def test_go_back_restores_removed_lines_with_their_personalisation(
         fields={
             "subject": "VIP",
             "personal_comment": "Thank you for 20 years!",
-            "personal_document": WordDocumentFactory(),
             "salesperson": SalespersonFactory(),
         },
+    )
+    personalise_line(
+        line, data=demo_letter(), file_name="vip.docx", user=marketing_user
     )
     before = _lines(segment)
     reduce_contacts(segment, criteria={"number": [c2.number]}, user=marketing_user)

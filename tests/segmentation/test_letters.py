@@ -321,7 +321,7 @@ def test_logged_letters_are_made_with_what_was_logged(
 # The worker closes the connections it finds inside a transaction: this test commits.
 @pytest.mark.django_db(transaction=True)
 def test_many_letters_are_made_by_the_worker_with_progress_and_failures(
-    migration_data, marketing_client, segment, monkeypatch
+    marketing_client, segment, monkeypatch
 ):
     monkeypatch.setattr(letter_views, "LETTERS_IN_REQUEST", 1)
     update_line(

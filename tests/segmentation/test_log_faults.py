@@ -40,7 +40,7 @@ def _everything():
 
 
 @pytest.fixture
-def segment(migration_data):
+def segment():
     segment = SegmentFactory(
         description="Autumn", template=InteractionTemplateFactory()
     )

@@ -17,6 +17,7 @@ from segmentation.services import (
     add_contacts_by_hand,
     create_follow_up_segment,
     log_segment,
+    personalise_line,
     reduce_contacts,
     update_line,
 )
@@ -30,6 +31,7 @@ from tests.factories import (
     SegmentFactory,
     TemplateDocumentFactory,
     WordDocumentFactory,
+    demo_letter,
 )
 
 pytestmark = pytest.mark.django_db
@@ -130,17 +132,18 @@ def test_log_writes_one_entry_per_line_and_archives_the_segment(
 
 def test_each_entry_carries_what_was_changed_on_its_line(segment, marketing_user):
     line = segment.lines.get(contact__name="C2")
-    personal = WordDocumentFactory(language="fr")
     update_line(
         line,
         fields={
             "subject": "VIP",
             "salesperson": SalespersonFactory(code="SP9"),
             "cost": Decimal("9"),
-            "personal_document": personal,
             "correspondence_type": "email",
         },
     )
+    personal = personalise_line(
+        line, data=demo_letter("fr"), file_name="vip.docx", user=marketing_user
+    ).personal_document
 
     entry = log_segment(segment, user=marketing_user).entries.get(contact__name="C2")
 
