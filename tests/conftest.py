@@ -1,10 +1,11 @@
+import factory.random
 import pytest
 from django.contrib.auth.models import Group
 from django.core import serializers
 from django.utils import translation
 
 from contacts.models import NumberSeries
-from tests.factories import UserFactory
+from tests.factories import FAKE_DATA_SEED, UserFactory
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +31,13 @@ def migration_data(transactional_db, _migration_data):
     if not NumberSeries.objects.exists():
         for row in serializers.deserialize("json", _migration_data):
             row.save()
+
+
+@pytest.fixture(autouse=True)
+def _same_fake_data_every_run():
+    # Factories draw names and addresses from Faker: the same values in every
+    # run and whatever ran before, so a failure can be repeated.
+    factory.random.reseed_random(FAKE_DATA_SEED)
 
 
 @pytest.fixture(autouse=True)
