@@ -85,7 +85,6 @@ CONTACTS_PER_COMPANY = 8
 def load(*, contacts: int | None, seed: int, stdout) -> None:
     """Create the reference data, then realistic demo contacts or `contacts` generated ones."""
     randomness = random.Random(seed)
-    Faker.seed(seed)
     references = _create_reference_data()
     if contacts:
         started = time.perf_counter()
@@ -134,7 +133,7 @@ def _create_demo_contacts(
     territories = {territory.code: territory for territory in references["territories"]}
     created = 0
     for language, (locale, country, formal, informal) in LOCALES.items():
-        fake = Faker(locale)
+        fake = _faker(locale, randomness)
         for _ in range(DEMO_COMPANIES_PER_LANGUAGE):
             company = _new_contact(
                 type=Contact.Type.COMPANY,
@@ -224,7 +223,10 @@ def generate_contacts(
     count: int, *, references: dict[str, list], randomness: random.Random
 ) -> None:
     """Insert `count` plausible contacts set-based (COPY / executemany), for benchmarks."""
-    pools = {language: _name_pool(locale) for language, (locale, *_) in LOCALES.items()}
+    pools = {
+        language: _name_pool(_faker(locale, randomness))
+        for language, (locale, *_) in LOCALES.items()
+    }
     numbers = take_numbers("contact", count)
     ids = reserve_ids(Contact, count)
     now = db_timestamp(timezone.now())
@@ -300,8 +302,15 @@ def generate_contacts(
     insert_links(Contact, "job_responsibilities", responsibility_links)
 
 
-def _name_pool(locale: str) -> dict[str, list[str]]:
+def _faker(locale: str, randomness: random.Random) -> Faker:
+    """A Faker seeded from the demo seed: its own generator, not Faker's shared one,
+    so the demo data does not depend on (or disturb) anyone else's use of Faker."""
     fake = Faker(locale)
+    fake.seed_instance(randomness.getrandbits(64))
+    return fake
+
+
+def _name_pool(fake: Faker) -> dict[str, list[str]]:
     return {
         "first": [fake.first_name() for _ in range(POOL_SIZE)],
         "last": [fake.last_name() for _ in range(POOL_SIZE)],

@@ -414,28 +414,34 @@ def preview_import(uploaded_file, *, user: User) -> ContactImport:
 
 
 def import_contacts(contact_import: ContactImport, *, user: User) -> int:
-    """Import every row of a checked file, or none if any row is wrong now."""
+    """Import every row of a checked file, or none if any row is wrong now.
+
+    Errors found now (the reference data may have changed since the preview)
+    are kept on the import, so its page shows them.
+    """
     with transaction.atomic(durable=True):
-        contact_import = ContactImport.objects.select_for_update().get(
-            pk=contact_import.pk
-        )
-        if contact_import.status == ContactImport.Status.IMPORTED:
+        locked = ContactImport.objects.select_for_update().get(pk=contact_import.pk)
+        if locked.status == ContactImport.Status.IMPORTED:
             raise ValidationError(_("This file has been imported already."))
-        result = check_file(contact_import)
-        if result.error_count:
-            contact_import.error_count = result.error_count
-            contact_import.errors = [list(error) for error in result.errors]
-            contact_import.save(update_fields=["error_count", "errors"])
-            raise ValidationError(
-                _("%(count)d rows have errors; nothing was imported.")
-                % {"count": result.error_count}
-            )
-        _load(result.rows)
-        contact_import.status = ContactImport.Status.IMPORTED
-        contact_import.imported_count = len(result.rows)
-        contact_import.imported_at = timezone.now()
-        contact_import.save(update_fields=["status", "imported_count", "imported_at"])
-    return contact_import.imported_count
+        result = check_file(locked)
+        if not result.error_count:
+            _load(result.rows)
+            locked.status = ContactImport.Status.IMPORTED
+            locked.imported_count = len(result.rows)
+            locked.imported_at = timezone.now()
+            locked.save(update_fields=["status", "imported_count", "imported_at"])
+            return locked.imported_count
+    # Saved after the block: raising the refusal inside it would roll them back.
+    ContactImport.objects.filter(pk=locked.pk).exclude(
+        status=ContactImport.Status.IMPORTED
+    ).update(
+        error_count=result.error_count,
+        errors=[list(error) for error in result.errors],
+    )
+    raise ValidationError(
+        _("%(count)d rows have errors; nothing was imported.")
+        % {"count": result.error_count}
+    )
 
 
 def _load(rows: list[dict]) -> None:

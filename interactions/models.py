@@ -380,6 +380,16 @@ class InteractionLogEntry(models.Model):
     )
     attempt_failed = models.BooleanField(_("attempt failed"), default=False)
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    cancelled_with_segment = models.BooleanField(
+        _("cancelled with its logged segment"),
+        default=False,
+        # Set in SQL too, for the set-based INSERTs that do not name the column.
+        db_default=False,
+        help_text=_(
+            "Cancelled by cancelling its logged segment, so restoring the logged "
+            "segment brings it back."
+        ),
+    )
     document = models.ForeignKey(
         WordDocument,
         verbose_name=_("Word document"),

@@ -170,25 +170,60 @@ def restore_entries(entries: QuerySet[InteractionLogEntry]) -> int:
         return entries.filter(cancelled=True).update(cancelled=False)
 
 
-def cancel_logged_segment(logged_segment: LoggedSegment) -> int:
-    """Cancel a logged segment and, in one statement, all its interactions."""
-    return _set_logged_segment_cancelled(logged_segment, cancelled=True)
+def cancel_logged_segment(logged_segment: LoggedSegment, *, user) -> int:
+    """Cancel a logged segment and, in one statement, its interactions still active.
 
-
-def restore_logged_segment(logged_segment: LoggedSegment) -> int:
-    """Restore a cancelled logged segment and, in one statement, all its interactions."""
-    return _set_logged_segment_cancelled(logged_segment, cancelled=False)
-
-
-def _set_logged_segment_cancelled(
-    logged_segment: LoggedSegment, *, cancelled: bool
-) -> int:
-    with transaction.atomic():
-        locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
-        locked.cancelled = cancelled
-        locked.save(update_fields=["cancelled"])
-        changed = InteractionLogEntry.objects.filter(logged_segment=locked).update(
-            cancelled=cancelled
+    Those entries are marked as cancelled with the segment, so Restore brings back
+    exactly them; an entry cancelled on its own before stays cancelled.
+    Returns how many entries were cancelled.
+    """
+    with transaction.atomic(durable=True):
+        locked = _lock_logged_segment(logged_segment, must_be_cancelled=False)
+        changed = locked.entries.filter(cancelled=False).update(
+            cancelled=True, cancelled_with_segment=True
         )
-    logged_segment.cancelled = cancelled
+        LoggedSegment.objects.filter(pk=locked.pk).update(cancelled=True)
+    logged_segment.cancelled = True
     return changed
+
+
+def restore_logged_segment(logged_segment: LoggedSegment, *, user) -> int:
+    """Restore a cancelled logged segment and the interactions its Cancel cancelled.
+
+    Returns how many entries were restored.
+    """
+    with transaction.atomic(durable=True):
+        locked = _lock_logged_segment(logged_segment, must_be_cancelled=True)
+        changed = locked.entries.filter(cancelled_with_segment=True).update(
+            cancelled=False, cancelled_with_segment=False
+        )
+        LoggedSegment.objects.filter(pk=locked.pk).update(cancelled=False)
+    logged_segment.cancelled = False
+    return changed
+
+
+def _lock_logged_segment(
+    logged_segment: LoggedSegment, *, must_be_cancelled: bool
+) -> LoggedSegment:
+    """The logged segment re-read under its row lock; a message if its state differs.
+
+    The action is the one the user chose; reading the state only here, under the
+    lock, is what makes a double click or a resubmitted form change nothing.
+    """
+    locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
+    if locked.cancelled != must_be_cancelled:
+        message = (
+            _(
+                "Logged segment %(number)d (%(segment)s) is already cancelled; "
+                "nothing changed."
+            )
+            if locked.cancelled
+            else _(
+                "Logged segment %(number)d (%(segment)s) is not cancelled; "
+                "nothing changed."
+            )
+        )
+        raise ValidationError(
+            message % {"number": locked.pk, "segment": locked.segment_number}
+        )
+    return locked

@@ -1,7 +1,15 @@
+import factory.random
 import pytest
 from django.utils import translation
 
-from tests.factories import UserFactory
+from tests.factories import FAKE_DATA_SEED, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _same_fake_data_every_run():
+    # Factories draw names and addresses from Faker: the same values in every
+    # run and whatever ran before, so a failure can be repeated.
+    factory.random.reseed_random(FAKE_DATA_SEED)
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,9 @@ from interactions.models import (
 from interactions.word_merge import read_merge_fields
 from segmentation.models import Segment, SegmentLine
 
+# tests/conftest.py reseeds factory_boy and Faker with this before every test.
+FAKE_DATA_SEED = 2026
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

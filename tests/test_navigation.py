@@ -24,9 +24,17 @@ def test_choosing_a_language_remembers_it(marketing_client):
 
 
 def test_the_login_page_can_switch_language_before_logging_in(client):
-    response = client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    login_url = reverse("login")
 
-    assert response.status_code == 302
+    response = client.post(
+        reverse("set_language"), {"language": "sv", "next": login_url}
+    )
+
+    assert response.url == login_url
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sv"
+    page = client.get(login_url).content.decode()
+    assert '<html lang="sv">' in page
+    assert "Logga in i Segmenta" in page
 
 
 def test_only_staff_see_the_admin_link(client, marketing_user, marketing_admin):

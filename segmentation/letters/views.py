@@ -4,7 +4,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -60,11 +59,16 @@ def segment_letters_check(request, pk):
 
 @permission_required("segmentation.view_segment", raise_exception=True)
 def segment_letters_download(request, pk):
-    """Download Letters: a zip of .docx files, or one combined .docx."""
+    """Download Letters: a zip of .docx files, or one combined .docx.
+
+    Over LETTERS_IN_REQUEST lines a GET only offers to make them in the
+    background; the POST of that form starts the batch.
+    """
     segment = get_object_or_404(Segment, pk=pk)
-    combined = request.GET.get("format") == "combined"
-    if segment.lines.count() > LETTERS_IN_REQUEST:
-        return _in_background(request, combined=combined, segment=segment)
+    combined = _combined(request)
+    count = segment.lines.count()
+    if count > LETTERS_IN_REQUEST:
+        return _in_background(request, combined=combined, count=count, segment=segment)
     return _download(segment_letters(segment), segment.number, combined=combined)
 
 
@@ -72,10 +76,19 @@ def segment_letters_download(request, pk):
 def logged_segment_letters_download(request, pk):
     """Download Letters of a logged segment, each as it was logged."""
     logged = get_object_or_404(LoggedSegment, pk=pk)
-    combined = request.GET.get("format") == "combined"
-    if logged.entries.count() > LETTERS_IN_REQUEST:
-        return _in_background(request, combined=combined, logged_segment=logged)
+    combined = _combined(request)
+    count = logged.entries.count()
+    if count > LETTERS_IN_REQUEST:
+        return _in_background(
+            request, combined=combined, count=count, logged_segment=logged
+        )
     return _download(logged_letters(logged), logged.segment_number, combined=combined)
+
+
+def _combined(request) -> bool:
+    return (request.POST if request.method == "POST" else request.GET).get(
+        "format"
+    ) == "combined"
 
 
 def _download(letters, segment_number: str, *, combined: bool):
@@ -96,8 +109,34 @@ def _download(letters, segment_number: str, *, combined: bool):
     return response
 
 
-def _in_background(request, **source):
-    batch = start_letter_batch(user=request.user, **source)
+def _in_background(
+    request,
+    *,
+    combined: bool,
+    count: int,
+    segment: Segment | None = None,
+    logged_segment: LoggedSegment | None = None,
+):
+    # A GET (a reload, a prefetched link) must not queue work: it only asks.
+    if request.method != "POST":
+        return render(
+            request,
+            "segmentation/letterbatch_confirm_start.html",
+            {
+                "combined": combined,
+                "count": count,
+                "source": segment or logged_segment,
+                "segment_number": (
+                    segment.number if segment else logged_segment.segment_number
+                ),
+            },
+        )
+    batch = start_letter_batch(
+        user=request.user,
+        combined=combined,
+        segment=segment,
+        logged_segment=logged_segment,
+    )
     messages.info(
         request,
         _("%(count)d letters are being made in the background.")
@@ -135,7 +174,19 @@ def letter_batch_status(request, pk):
 def letter_batch_download(request, pk):
     batch = _own_batch(request, pk)
     if not batch.file:
-        raise PermissionDenied
+        if batch.status == LetterBatch.Status.FAILED:
+            messages.error(
+                request, _("These letters could not be made; there is no file.")
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "The letters are not ready yet; the Download button appears "
+                    "here when they are."
+                ),
+            )
+        return redirect(batch)
     return FileResponse(
         batch.file.open("rb"),
         as_attachment=True,

@@ -1,7 +1,7 @@
 """Saved criteria: clear a segment's steps, save them, replay them."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.users import User
@@ -47,14 +47,22 @@ def save_criteria(
         steps = list(segment.steps.order_by("number"))
         if not steps:
             raise ValidationError(_("The segment has no criteria steps to save."))
-        if SavedCriteria.objects.filter(code__iexact=code).exists():
-            raise ValidationError(
-                _("Saved criteria %(code)s already exist; choose another code.")
-                % {"code": code}
-            )
-        saved = SavedCriteria.objects.create(
-            code=code, description=description, created_by=user
+        taken = ValidationError(
+            _("Saved criteria %(code)s already exist; choose another code.")
+            % {"code": code}
         )
+        if SavedCriteria.objects.filter(code__iexact=code).exists():
+            raise taken
+        # Another request may save the same code between the check and the
+        # insert: the unique constraint catches it, in a savepoint so the
+        # transaction stays usable for the message.
+        try:
+            with transaction.atomic():
+                saved = SavedCriteria.objects.create(
+                    code=code, description=description, created_by=user
+                )
+        except IntegrityError as error:
+            raise taken from error
         SavedCriteriaStep.objects.bulk_create(
             SavedCriteriaStep(
                 saved_criteria=saved,

@@ -7,8 +7,10 @@ its letters and Create Follow-up Segment.
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 
@@ -16,6 +18,9 @@ from interactions.filters import LoggedSegmentFilter
 from interactions.models import LoggedSegment
 from interactions.services import cancel_logged_segment, restore_logged_segment
 from interactions.views import ENTRIES_PER_PAGE, log_entries_for_list
+
+CANCEL = "cancel"
+RESTORE = "restore"
 
 
 class LoggedSegmentListView(PermissionRequiredMixin, ListView):
@@ -57,29 +62,41 @@ class LoggedSegmentDetailView(PermissionRequiredMixin, DetailView):
 
 @permission_required("interactions.change_loggedsegment", raise_exception=True)
 def logged_segment_cancel(request, pk):
-    """Ask, then cancel or restore a logged segment with all its interactions."""
+    """Ask, then cancel or restore a logged segment with its interactions.
+
+    The POST names its action, so a double click or a resubmitted form repeats
+    that action (and changes nothing) instead of undoing it.
+    """
     logged_segment = get_object_or_404(LoggedSegment, pk=pk)
-    if request.method == "POST":
-        if logged_segment.cancelled:
-            count = restore_logged_segment(logged_segment)
-            message = ngettext(
-                "Logged segment %(number)d restored with its %(count)d interaction.",
-                "Logged segment %(number)d restored with its %(count)d interactions.",
-                count,
-            )
-        else:
-            count = cancel_logged_segment(logged_segment)
+    if request.method != "POST":
+        return render(
+            request,
+            "segmentation/loggedsegment_confirm_cancel.html",
+            {"logged_segment": logged_segment},
+        )
+    action = request.POST.get("action")
+    if action not in (CANCEL, RESTORE):
+        messages.error(request, _("Choose Cancel or Restore; nothing changed."))
+        return redirect(logged_segment)
+    try:
+        if action == CANCEL:
+            count = cancel_logged_segment(logged_segment, user=request.user)
             message = ngettext(
                 "Logged segment %(number)d cancelled with its %(count)d interaction.",
                 "Logged segment %(number)d cancelled with its %(count)d interactions.",
                 count,
             )
+        else:
+            count = restore_logged_segment(logged_segment, user=request.user)
+            message = ngettext(
+                "Logged segment %(number)d restored with its %(count)d interaction.",
+                "Logged segment %(number)d restored with its %(count)d interactions.",
+                count,
+            )
+    except ValidationError as error:
+        messages.warning(request, error.message)
+    else:
         messages.success(
             request, message % {"number": logged_segment.pk, "count": count}
         )
-        return redirect(logged_segment)
-    return render(
-        request,
-        "segmentation/loggedsegment_confirm_cancel.html",
-        {"logged_segment": logged_segment},
-    )
+    return redirect(logged_segment)

@@ -7,11 +7,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
+from interactions.models import LoggedSegment
 from segmentation.effective import with_effective_values
 from segmentation.forms import (
     AddLinesForm,
@@ -148,9 +151,15 @@ def segment_detail(request, pk):
 
 @permission_required("segmentation.delete_segment", raise_exception=True)
 def segment_delete(request, pk):
-    segment = get_object_or_404(Segment, pk=pk)
+    segment = Segment.objects.filter(pk=pk).first()
+    if segment is None:
+        return _segment_gone(request, request.POST.get("segment_number", ""))
     if request.method == "POST":
-        delete_segment(segment)
+        try:
+            delete_segment(segment)
+        except ValidationError:
+            # Logged (or deleted) by another request since it was read above.
+            return _segment_gone(request, segment.number)
         messages.success(
             request, _("Segment %(number)s deleted.") % {"number": segment.number}
         )
@@ -160,3 +169,31 @@ def segment_delete(request, pk):
         "segmentation/segment_confirm_delete.html",
         {"segment": segment, "line_count": segment.lines.count()},
     )
+
+
+def _segment_gone(request, number: str):
+    """Why a segment cannot be deleted any more: a link to its logged segment, if any."""
+    if not number:
+        raise Http404(_("No such segment."))
+    logged = LoggedSegment.objects.filter(segment_number=number).first()
+    if logged is None:
+        messages.info(
+            request,
+            _("Segment %(number)s no longer exists; nothing was deleted.")
+            % {"number": number},
+        )
+        return redirect("segmentation:segment_list")
+    messages.warning(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "Segment %(number)s has been logged, so it cannot be deleted; "
+                "nothing was deleted. Its interactions are in"
+            )
+            % {"number": number},
+            logged.get_absolute_url(),
+            _("logged segment %(number)d") % {"number": logged.pk},
+        ),
+    )
+    return redirect(logged)

@@ -208,14 +208,17 @@ def test_cancel_a_logged_segment(setup, bench_results):
                 [logged.pk],
             )
             cursor.execute(
-                f"UPDATE {entries} SET cancelled = true WHERE logged_segment_id = %s",
+                f"UPDATE {entries} SET cancelled = true, cancelled_with_segment = true"
+                " WHERE logged_segment_id = %s AND NOT cancelled",
                 [logged.pk],
             )
 
+    def reset():
+        if LoggedSegment.objects.get(pk=logged.pk).cancelled:
+            restore_logged_segment(logged, user=setup["user"])
+
     service, floor_seconds = compare_with_floor(
-        lambda: cancel_logged_segment(logged),
-        floor,
-        lambda: restore_logged_segment(logged),
+        lambda: cancel_logged_segment(logged, user=setup["user"]), floor, reset
     )
 
     bench_results.record(

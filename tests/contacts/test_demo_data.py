@@ -1,9 +1,14 @@
+import re
+
+import factory.random
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import connection
+from faker import Faker
 
 from contacts.models import Contact, IndustryGroup, NumberSeries, Salesperson
+from tests.factories import SalespersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +102,65 @@ def test_the_demo_login_is_only_for_the_local_sqlite_database():
     else:
         with pytest.raises(CommandError, match="only for the local SQLite"):
             call_command("load_demo_data", demo_login=True, verbosity=0)
+
+
+CONTACT_VALUES = [
+    "type",
+    "name",
+    "company__name",
+    "address",
+    "post_code",
+    "city",
+    "country",
+    "email",
+    "phone",
+    "language",
+    "correspondence_type",
+    "salesperson__code",
+    "exclude_from_segments",
+    "privacy_blocked",
+]
+EMAIL = CONTACT_VALUES.index("email")
+
+
+def _contacts_after(pk: int) -> list[tuple]:
+    rows = Contact.objects.filter(pk__gt=pk).order_by("pk").values_list(*CONTACT_VALUES)
+    # Generated e-mails end in the contact's id, to be unique across loads.
+    return [
+        (*row[:EMAIL], re.sub(r"\.\d+@", "@", row[EMAIL]), *row[EMAIL + 1 :])
+        for row in rows
+    ]
+
+
+@pytest.mark.parametrize("contacts", [None, 300])
+def test_two_loads_with_the_same_seed_give_the_same_contacts(contacts):
+    call_command("load_demo_data", contacts=contacts, seed=7, verbosity=0)
+    first = _contacts_after(0)
+    # Other users of Faker in between must not change the second load.
+    Faker().name()
+    last_pk = Contact.objects.order_by("pk").last().pk
+
+    call_command("load_demo_data", contacts=contacts, seed=7, verbosity=0)
+
+    assert len(first) > 100
+    assert _contacts_after(last_pk) == first
+
+
+def test_another_seed_gives_other_contacts():
+    call_command("load_demo_data", seed=7, verbosity=0)
+    first = _contacts_after(0)
+    last_pk = Contact.objects.order_by("pk").last().pk
+
+    call_command("load_demo_data", seed=8, verbosity=0)
+
+    assert _contacts_after(last_pk) != first
+
+
+def test_loading_demo_data_leaves_the_random_values_of_factories_alone():
+    state = factory.random.get_random_state()
+    expected = [SalespersonFactory.build().name for _ in range(3)]
+    factory.random.set_random_state(state)
+
+    call_command("load_demo_data", verbosity=0)
+
+    assert [SalespersonFactory.build().name for _ in range(3)] == expected

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from contacts.models import Contact, ContactImport, NumberSeries
+from contacts.models import Contact, ContactImport, NumberSeries, Salesperson
 from tests.factories import (
     CompanyFactory,
     IndustryGroupFactory,
@@ -220,3 +220,34 @@ def test_five_thousand_rows_with_companies_in_the_file_are_loaded_set_based(
     assert persons.count() == 4500
     assert persons.filter(company__name="Company 120").count() == 9
     assert MailingGroupFactory(code="NEWSLETTER").contacts.count() == 4500
+
+
+def test_errors_found_at_import_time_are_kept_and_shown(
+    marketing_client, reference_data
+):
+    _upload(marketing_client, _good_csv(reference_data))
+    contact_import = ContactImport.objects.get()
+    assert contact_import.error_count == 0
+    # Between preview and import, someone removes the salesperson the file names.
+    Salesperson.objects.filter(code="JO").delete()
+    count_before = Contact.objects.count()
+
+    response = marketing_client.post(
+        reverse("contacts:contact_import_run", args=[contact_import.pk]), follow=True
+    )
+
+    page = response.content.decode()
+    assert "2 rows have errors; nothing was imported." in page
+    assert "There is no salesperson “JO”." in page
+    assert "Nothing can be imported while rows have errors." in page
+    contact_import.refresh_from_db()
+    assert contact_import.error_count == 2
+    assert [error[:2] for error in contact_import.errors] == [
+        [2, "salesperson"],
+        [3, "salesperson"],
+    ]
+    assert contact_import.status != ContactImport.Status.IMPORTED
+    assert Contact.objects.count() == count_before
+    # The errors stay on the import's page.
+    page = marketing_client.get(contact_import.get_absolute_url()).content.decode()
+    assert "There is no salesperson “JO”." in page

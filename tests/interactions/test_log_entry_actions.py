@@ -139,7 +139,7 @@ def test_cancelling_a_logged_segment_cancels_all_its_entries(marketing_client):
     assert "Cancel logged segment" in confirmation.content.decode()
     assert not InteractionLogEntry.objects.filter(cancelled=True).exists()
 
-    response = marketing_client.post(url, follow=True)
+    response = marketing_client.post(url, {"action": "cancel"}, follow=True)
 
     assert "cancelled with its 3 interactions" in response.content.decode()
     logged_segment.refresh_from_db()
@@ -148,7 +148,7 @@ def test_cancelling_a_logged_segment_cancels_all_its_entries(marketing_client):
     other.refresh_from_db()
     assert not other.cancelled
 
-    response = marketing_client.post(url, follow=True)
+    response = marketing_client.post(url, {"action": "restore"}, follow=True)
 
     assert "restored with its 3 interactions" in response.content.decode()
     assert not InteractionLogEntry.objects.filter(cancelled=True).exists()
@@ -162,8 +162,8 @@ def test_after_its_logged_segment_is_restored_an_entry_can_be_restored_again(
     logged_segment = LoggedSegmentFactory()
     entry = InteractionLogEntryFactory(logged_segment=logged_segment)
     url = reverse("segmentation:logged_segment_cancel", args=[logged_segment.pk])
-    marketing_client.post(url)
-    marketing_client.post(url)
+    marketing_client.post(url, {"action": "cancel"})
+    marketing_client.post(url, {"action": "restore"})
     _act(marketing_client, [entry], "cancel")
 
     _act(marketing_client, [entry], "restore")

@@ -1,13 +1,21 @@
 """Two requests on one segment at once, on PostgreSQL with two connections."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection, connections
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
+from django.urls import reverse
 
 from interactions.models import InteractionLogEntry, LoggedSegment
-from segmentation.models import Segment
-from segmentation.services import AlreadyLogged, add_contacts, log_segment
+from segmentation.models import SavedCriteria, SavedCriteriaStep, Segment
+from segmentation.services import (
+    AlreadyLogged,
+    add_contacts,
+    log_segment,
+    save_criteria,
+)
 from tests.factories import (
     ContactFactory,
     InteractionTemplateFactory,
@@ -94,3 +102,95 @@ def test_two_logs_of_one_segment_at_once_give_one_logged_segment():
     refusal = next(o for o in outcomes if isinstance(o, AlreadyLogged))
     assert refusal.logged_segment == logged
     assert not Segment.objects.exists()
+
+
+def _wait_until_another_connection_waits_for_a_lock(timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            # Inside a transaction the activity view is read once unless cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the other connection never waited for a lock")
+
+
+def test_saving_criteria_under_a_code_being_saved_at_once_gives_a_message(
+    migration_data,
+):
+    newsletter = MailingGroupFactory(code="NEWSLETTER")
+    ContactFactory(mailing_groups=[newsletter])
+    segment = SegmentFactory()
+    add_contacts(segment, criteria={"mailing_group": ["NEWSLETTER"]}, user=None)
+    inserted = threading.Event()
+    outcomes = []
+
+    def save_first():
+        # Inserted but not committed, so the other request's check cannot see it;
+        # committed only once that request waits on the unique index.
+        with transaction.atomic():
+            SavedCriteria.objects.create(code="CUST")
+            inserted.set()
+            _wait_until_another_connection_waits_for_a_lock()
+
+    def save_second():
+        inserted.wait(timeout=10)
+        try:
+            outcomes.append(
+                save_criteria(segment, code="CUST", description="", user=None)
+            )
+        except ValidationError as refusal:
+            outcomes.append(refusal)
+
+    errors = _at_once(save_first, save_second)
+
+    assert errors == []
+    assert [str(outcome.message) for outcome in outcomes] == [
+        "Saved criteria CUST already exist; choose another code."
+    ]
+    assert SavedCriteria.objects.count() == 1
+    assert not SavedCriteriaStep.objects.exists()
+
+
+def test_deleting_a_segment_while_it_is_being_logged_links_to_the_logged_segment(
+    migration_data, marketing_user, client
+):
+    segment = SegmentFactory(template=InteractionTemplateFactory())
+    contacts = [ContactFactory(salesperson=SalespersonFactory()) for _ in range(3)]
+    add_contacts(
+        segment, criteria={"number": [" ".join(c.number for c in contacts)]}, user=None
+    )
+    client.force_login(marketing_user)
+    locked = threading.Event()
+    responses = []
+
+    def log_holding_the_lock():
+        with transaction.atomic():
+            Segment.objects.select_for_update().get(pk=segment.pk)
+            locked.set()
+            # The delete has read the segment and now queues on its row lock.
+            _wait_until_another_connection_waits_for_a_lock()
+            log_segment(segment, user=marketing_user)
+
+    def delete():
+        locked.wait(timeout=10)
+        responses.append(
+            client.post(
+                reverse("segmentation:segment_delete", args=[segment.pk]),
+                {"segment_number": segment.number},
+            )
+        )
+
+    errors = _at_once(log_holding_the_lock, delete)
+
+    assert errors == []
+    logged = LoggedSegment.objects.get()
+    assert responses[0].url == logged.get_absolute_url()
+    page = client.get(responses[0].url).content.decode()
+    assert f"Segment {segment.number} has been logged, so it cannot be deleted" in page
+    assert InteractionLogEntry.objects.count() == 3

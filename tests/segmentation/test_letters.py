@@ -331,7 +331,7 @@ def test_many_letters_are_made_by_the_worker_with_progress_and_failures(
         },
     )
 
-    response = marketing_client.get(
+    response = marketing_client.post(
         reverse("segmentation:segment_letters_download", args=[segment.pk]),
         follow=True,
     )

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +31,6 @@ from tests.factories import (
     SalespersonFactory,
     SegmentFactory,
     TemplateDocumentFactory,
-    WordDocumentFactory,
     demo_letter,
 )
 
@@ -260,21 +260,60 @@ def test_a_logged_segment_cannot_be_logged_again(segment, marketing_user):
     assert error.value.logged_segment.segment_number == segment.number
 
 
-def test_documents_used_by_logged_entries_never_change(
+def test_a_new_upload_is_a_new_version_and_logged_entries_keep_the_old_one(
     segment, template, marketing_user, admin_client_for_marketing
 ):
     logged = log_segment(segment, user=marketing_user)
-    row = template.documents.get(language="sv")
-    used = row.document
-    used_bytes = used.file.read()
-
-    row.document = WordDocumentFactory(language="cs")
-    row.save()
-
     entry = logged.entries.get(contact__name="C1")
-    assert entry.document == used
-    entry.document.file.seek(0)
-    assert entry.document.file.read() == used_bytes
+    old_document = entry.document
+    old_bytes = old_document.file.read()
+    new_bytes = demo_letter("cs")
+    assert new_bytes != old_bytes
+    documents = list(template.documents.order_by("language"))
+    data = {
+        "code": template.code,
+        "description": template.description,
+        "group": template.group_id,
+        "unit_cost": "2.50",
+        "unit_duration": "5",
+        "information_flow": "outbound",
+        "initiated_by": "us",
+        "correspondence_type": "hard_copy",
+        "default_language": "en",
+        "documents-TOTAL_FORMS": str(len(documents)),
+        "documents-INITIAL_FORMS": str(len(documents)),
+        "documents-MIN_NUM_FORMS": "0",
+        "documents-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(documents):
+        data |= {
+            f"documents-{index}-id": str(row.pk),
+            f"documents-{index}-template": str(template.pk),
+            f"documents-{index}-language": row.language,
+            f"documents-{index}-description": row.description,
+        }
+    sv_index = [row.language for row in documents].index("sv")
+    data[f"documents-{sv_index}-upload"] = SimpleUploadedFile("new-sv.docx", new_bytes)
+
+    response = admin_client_for_marketing.post(
+        reverse("admin:interactions_interactiontemplate_change", args=[template.pk]),
+        data,
+    )
+
+    assert response.status_code == 302
+    current = template.documents.get(language="sv").document
+    assert current != old_document
+    assert current.file_name == "new-sv.docx"
+    entry.refresh_from_db()
+    assert entry.document == old_document
+    download = admin_client_for_marketing.get(
+        reverse("interactions:word_document_download", args=[entry.document_id])
+    )
+    assert b"".join(download.streaming_content) == old_bytes
+    download = admin_client_for_marketing.get(
+        reverse("interactions:word_document_download", args=[current.pk])
+    )
+    assert b"".join(download.streaming_content) == new_bytes
 
 
 def test_a_contact_with_logged_interactions_cannot_be_deleted(segment, marketing_user):
