@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from interactions.merge_fields import FIELDS, check_fields
+from interactions.merge_fields import FIELDS, check_fields, document_problems
 from interactions.models import LoggedSegment, TemplateDocument, WordDocument
 from interactions.word_merge import DocumentError
 from segmentation.effective import with_effective_values
@@ -58,6 +58,8 @@ def segment_letters_check(request, pk):
             "lines": row["lines"],
             "personalised": row["personalised"],
             "fields": check_fields(documents[pk].merge_fields),
+            # A personalised letter is used as it is: nothing in it is merged.
+            "problems": [] if row["personalised"] else document_problems(documents[pk]),
         }
         for pk, row in by_document.items()
         if pk is not None
