@@ -13,17 +13,15 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import docx
 from django.utils import dateformat, translation
 from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
-from lxml import etree
 from mailmerge import MailMerge
 
-from interactions.word_package import DocumentError, check_word_package
+from interactions.word_package import DocumentError, check_word_package, parse_xml
 
 # What Word means by a control character pasted into a value (from Word or Excel):
 # \v is Word's manual line break; a form feed becomes a line break too, as a page
@@ -128,7 +126,7 @@ def merge_documents(
     return output.getvalue()
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Problem:
     """A field of a document that merging cannot fill the way Word would."""
 
@@ -141,20 +139,14 @@ def unmergeable_fields(data: bytes) -> list[Problem]:
     problems = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for part_name in _merged_part_names(archive):
-            root = etree.fromstring(archive.read(part_name), parser=_safe_parser())
+            root = parse_xml(archive.read(part_name))
             for problem in _field_problems(root):
                 problems.setdefault(problem, None)
     return list(problems)
 
 
-def _safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-
-
 def _merged_part_names(archive: zipfile.ZipFile) -> list[str]:
-    types = etree.fromstring(archive.read("[Content_Types].xml"), _safe_parser())
+    types = parse_xml(archive.read("[Content_Types].xml"))
     names = {name.lower(): name for name in archive.namelist()}
     return [
         names[part_name]
@@ -164,7 +156,7 @@ def _merged_part_names(archive: zipfile.ZipFile) -> list[str]:
     ]
 
 
-@dataclass
+@dataclasses.dataclass
 class _OpenField:
     instruction: list[str] = dataclasses.field(default_factory=list)
     in_result: bool = False  # past the separator: what Word last displayed

@@ -85,7 +85,7 @@ class _Package:
     content_types: dict[str, str] = field(default_factory=dict)
 
     def read(self) -> None:
-        members = [m for m in self.archive.infolist() if not m.is_dir()]
+        members = [info for info in self.archive.infolist() if not info.is_dir()]
         _check_members(members)
         by_name = {member.filename.lower(): member for member in members}
         if _CONTENT_TYPES_PART not in by_name:
@@ -113,12 +113,12 @@ class _Package:
         for content_type in self.content_types.values():
             _check_content_type(content_type)
         for part_name, content in self.relationships.items():
-            for relationship in _parse(content).iter():
+            for relationship in parse_xml(content).iter():
                 if _local_name(relationship.tag) == "Relationship":
                     _check_relationship(relationship.attrib, part_name=part_name)
 
     def _read_content_types(self, member: zipfile.ZipInfo) -> None:
-        root = _parse(self._unpack(member, xml=True, keep=True))
+        root = parse_xml(self._unpack(member, xml=True, keep=True))
         for entry in root:
             content_type = entry.get("ContentType", "").strip().lower()
             if _local_name(entry.tag) == "Default":
@@ -245,8 +245,8 @@ def _parser(**options) -> etree.XMLParser:
     )
 
 
-def _parse(content: bytes):
-    """A part that already passed _XmlCheck, as a tree."""
+def parse_xml(content: bytes):
+    """A part of a checked package as a tree, with nothing loaded from outside."""
     return etree.fromstring(content, parser=_parser())
 
 
