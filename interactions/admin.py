@@ -7,6 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from interactions.forms import WordUploadField
+from interactions.merge_fields import document_problems
 from interactions.models import (
     Campaign,
     CompanyInformation,
@@ -16,7 +18,6 @@ from interactions.models import (
     WordDocument,
 )
 from interactions.services import store_word_document
-from interactions.word_merge import MAX_DOCUMENT_BYTES, DocumentError, read_merge_fields
 
 
 def with_statistics(queryset, entries: str):
@@ -62,21 +63,33 @@ class InteractionGroupAdmin(StatisticsAdmin):
     readonly_fields = ["interactions", "cost", "duration"]
 
 
+def merge_field_summary(document: WordDocument) -> str:
+    """The document's merge fields, then any field merging cannot fill, as a warning."""
+    names = format_html_join(
+        " ", "<code>{}</code>", ((name,) for name in document.merge_fields)
+    )
+    problems = document_problems(document)
+    if not problems:
+        return names or gettext("none")
+    return format_html(
+        '{}<ul class="errorlist unmergeable-fields"><li>{}<ul>{}</ul></li></ul>',
+        names or gettext("none"),
+        gettext("Fields that cannot be filled"),
+        format_html_join(
+            "",
+            "<li><code>{}</code> – {}</li>",
+            ((problem.field, problem.reason) for problem in problems),
+        ),
+    )
+
+
 class TemplateDocumentForm(forms.ModelForm):
     """A template's document in one language; a new upload replaces it with a new version."""
 
-    upload = forms.FileField(
+    upload = WordUploadField(
         label=_("Word document (.docx)"),
         required=False,
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".docx,application/vnd.openxmlformats-officedocument"
-                ".wordprocessingml.document"
-            }
-        ),
-        help_text=_(
-            "At most 10 MB. Uploading a new file keeps the old one for history."
-        ),
+        help_text=_("Uploading a new file keeps the old one for history."),
     )
 
     class Meta:
@@ -85,21 +98,6 @@ class TemplateDocumentForm(forms.ModelForm):
 
     def clean_language(self):
         return self.cleaned_data["language"].strip().lower()
-
-    def clean_upload(self):
-        upload = self.cleaned_data.get("upload")
-        if not upload:
-            return None
-        if upload.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(
-                gettext("The file is larger than 10 MB."), code="too_large"
-            )
-        data = upload.read()
-        try:
-            read_merge_fields(data, file_name=upload.name)
-        except DocumentError as error:
-            raise forms.ValidationError(str(error), code="not_a_document") from error
-        return {"name": upload.name, "data": data}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -156,11 +154,7 @@ class TemplateDocumentInline(admin.TabularInline):
     def fields_found(self, obj):
         if not obj.document_id:
             return "–"
-        if not obj.document.merge_fields:
-            return gettext("none")
-        return format_html_join(
-            " ", "<code>{}</code>", ((name,) for name in obj.document.merge_fields)
-        )
+        return merge_field_summary(obj.document)
 
 
 @admin.register(InteractionTemplate)
@@ -262,9 +256,7 @@ class WordDocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("merge fields"))
     def merge_field_list(self, obj):
-        return format_html_join(
-            " ", "<code>{}</code>", ((name,) for name in obj.merge_fields)
-        )
+        return merge_field_summary(obj)
 
     @admin.display(description=_("download"))
     def download(self, obj):

@@ -2,12 +2,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from contacts.widgets import ContactPicker
 from interactions.models import Evaluation, InteractionTemplate
+from interactions.word_merge import DocumentError, read_merge_fields
+from interactions.word_package import MAX_DOCUMENT_BYTES, too_large_message
 
 AUTOMATIC = "auto"
 
@@ -86,6 +90,49 @@ class InteractionForm(forms.Form):
         if cleaned_data.get("correspondence_type") == AUTOMATIC:
             cleaned_data["correspondence_type"] = None
         return cleaned_data
+
+
+def _size_limit() -> str:
+    return gettext("At most %(megabytes)d MB.") % {
+        "megabytes": MAX_DOCUMENT_BYTES // (1024 * 1024)
+    }
+
+
+_SIZE_LIMIT = lazy(_size_limit, str)()
+
+
+class WordUploadField(forms.FileField):
+    """A Word document (.docx) upload, read once and checked before anything keeps it.
+
+    Cleans to {"name": …, "data": bytes}, or None when nothing new was uploaded.
+    """
+
+    def __init__(self, *, help_text="", **kwargs):
+        kwargs["help_text"] = format_lazy("{} {}", help_text, _SIZE_LIMIT)
+        kwargs.setdefault(
+            "widget",
+            forms.ClearableFileInput(
+                attrs={
+                    "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                    ".wordprocessingml.document"
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload or upload is initial:
+            return None
+        # The declared size first, so a huge upload is not read into memory.
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(too_large_message(), code="too_large")
+        content = upload.read()
+        try:
+            read_merge_fields(content, file_name=upload.name)
+        except DocumentError as error:
+            raise forms.ValidationError(str(error), code="not_a_document") from error
+        return {"name": upload.name, "data": content}
 
 
 class SelectedIdsField(forms.Field):

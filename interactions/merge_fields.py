@@ -8,6 +8,7 @@ letters (`Contact Mail Address`, `Document Date`, …) work too, as aliases.
 
 import datetime
 import difflib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,8 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, Salesperson
-from interactions.models import CompanyInformation
-from interactions.word_merge import normalise_field_name
+from interactions.models import CompanyInformation, WordDocument
+from interactions.word_merge import Problem, normalise_field_name, unmergeable_fields
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ _KEYS = {
     for field in FIELDS
     for alias in (field.name, *field.aliases)
 }
+logger = logging.getLogger(__name__)
 # Countries whose addresses put the post code after the town, on a line of its own.
 POST_CODE_LAST = {"GB", "IE"}
 
@@ -143,6 +145,17 @@ def check_fields(document_fields: Iterable[str]) -> list[FieldReport]:
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
         reports.append(FieldReport(name, False, close[0] if close else ""))
     return reports
+
+
+def document_problems(document: WordDocument) -> list[Problem]:
+    """The fields of a stored document that merging cannot fill, read from its file."""
+    try:
+        with document.file.open("rb") as file:
+            return unmergeable_fields(file.read())
+    except OSError:
+        # The letters of a missing file fail one by one, with their own message.
+        logger.warning("Word document %s has no file", document.pk, exc_info=True)
+        return []
 
 
 @dataclass(frozen=True)

@@ -6,30 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from contacts.widgets import ContactsPicker
-from interactions.forms import SelectedIdsField
+from interactions.forms import SelectedIdsField, WordUploadField
 from interactions.models import InteractionTemplate, LoggedSegment
-from interactions.word_merge import MAX_DOCUMENT_BYTES, DocumentError, read_merge_fields
 from segmentation.criteria import NO_TYPE, split_values
 from segmentation.models import SavedCriteria, Segment, SegmentLine, StepDefinition
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class WordUploadField(forms.FileField):
-    """A .docx upload, checked like a template document."""
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if not upload or upload is initial:
-            return None
-        if upload.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        content = upload.read()
-        try:
-            read_merge_fields(content, file_name=upload.name)
-        except DocumentError as error:
-            raise forms.ValidationError(str(error)) from error
-        return {"name": upload.name, "data": content}
 
 
 class SegmentForm(forms.ModelForm):
@@ -47,9 +29,7 @@ class SegmentForm(forms.ModelForm):
     upload = WordUploadField(
         label=_("Word document of this segment (.docx)"),
         required=False,
-        help_text=_(
-            "Optional: replaces the template’s documents for every line. At most 10 MB."
-        ),
+        help_text=_("Optional: replaces the template’s documents for every line."),
     )
     remove_document = forms.BooleanField(
         label=_("Remove this segment’s own document"), required=False

@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf
 
-from interactions.merge_fields import check_fields
+from interactions.merge_fields import check_fields, document_problems
 from interactions.models import TemplateDocument, WordDocument
 from segmentation.effective import with_effective_values
 from segmentation.models import Segment, SegmentLine
@@ -56,6 +56,8 @@ def check_letters(segment: Segment) -> LettersCheck:
             "lines": row["lines"],
             "personalised": row["personalised"],
             "fields": check_fields(documents[pk].merge_fields),
+            # A personalised letter is used as it is: nothing in it is merged.
+            "problems": [] if row["personalised"] else document_problems(documents[pk]),
         }
         for pk, row in by_document.items()
         if pk is not None

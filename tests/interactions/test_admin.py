@@ -9,12 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from interactions.models import InteractionTemplate, WordDocument
+from tests import word_files
 from tests.factories import (
     InteractionGroupFactory,
     InteractionLogEntryFactory,
     InteractionTemplateFactory,
     TemplateDocumentFactory,
     UserFactory,
+    WordDocumentFactory,
     demo_letter,
 )
 
@@ -164,6 +166,52 @@ def test_a_bad_upload_is_refused_with_a_message_and_nothing_is_saved(
     assert message.lower() in response.content.decode().lower()
     assert not InteractionTemplate.objects.exists()
     assert not WordDocument.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (word_files.external_image, "picture that is stored on the internet"),
+        (lambda: word_files.hidden_macros(declared_by="relationship"), "macros"),
+        (word_files.doctype, "document type declaration"),
+        (word_files.text_bomb, "too large when unpacked"),
+    ],
+    ids=["tracking pixel", "hidden macros", "xxe", "95 MB text part"],
+)
+def test_a_hostile_word_package_is_refused_in_the_admin(
+    admin_client_for_marketing, group, make, message
+):
+    response = admin_client_for_marketing.post(
+        ADD_URL,
+        _template_form(group, documents=[("en", _upload("letter.docx", make()))]),
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not InteractionTemplate.objects.exists()
+    assert not WordDocument.objects.exists()
+
+
+def test_the_merge_fields_show_the_fields_a_merge_cannot_fill(
+    admin_client_for_marketing,
+):
+    letter = word_files.letter_with(
+        word_files.field(" MERGEFIELD Contact_Name ", result="«Contact_Name»"),
+        word_files.field(" NEXT "),
+    )
+    row = TemplateDocumentFactory(document=WordDocumentFactory(content=letter))
+
+    template_page = admin_client_for_marketing.get(
+        reverse("admin:interactions_interactiontemplate_change", args=[row.template.pk])
+    ).content.decode()
+    document_page = admin_client_for_marketing.get(
+        reverse("admin:interactions_worddocument_change", args=[row.document.pk])
+    ).content.decode()
+
+    for page in (template_page, document_page):
+        assert "<code>Contact_Name</code>" in page
+        assert "Fields that cannot be filled" in page
+        assert "<code>NEXT</code>" in page
 
 
 def test_a_new_document_row_needs_a_file(admin_client_for_marketing, group):

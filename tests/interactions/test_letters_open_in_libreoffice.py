@@ -13,6 +13,7 @@ import pytest
 
 from interactions.demo_letters import build_demo_letter
 from interactions.word_merge import merge_document, merge_documents
+from tests.word_files import field, letter_with
 
 SOFFICE = shutil.which("soffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -94,3 +95,31 @@ def test_a_combined_document_renders_one_page_per_letter(tmp_path):
     pages = text.split("\f")
     for index in (1, 2, 3):
         assert f"CT00000{index}" in pages[index - 1]
+
+
+def test_a_pasted_line_break_and_a_tab_show_as_such_in_libreoffice(tmp_path):
+    letter = merge_document(
+        letter_with(field(" MERGEFIELD Comment ", result="«Comment»")),
+        {"comment": "Ctrl\x0bName\tPrice"},
+    )
+    source = tmp_path / "letter.docx"
+    source.write_bytes(letter)
+
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "txt:Text",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+    lines = (tmp_path / "letter.txt").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[:2] == ["Ctrl", "Name\tPrice"]

@@ -15,6 +15,7 @@ from interactions.models import CompanyInformation
 from segmentation.letters import views as letter_views
 from segmentation.models import LetterBatch
 from segmentation.services import add_contacts_by_hand, log_segment, update_line
+from tests import word_files
 from tests.factories import (
     ContactFactory,
     InteractionTemplateFactory,
@@ -277,6 +278,65 @@ def test_a_bad_personalised_upload_is_refused(marketing_client, segment):
     assert "not a Word document" in response.content.decode()
     line.refresh_from_db()
     assert line.personal_document is None
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (word_files.remote_template, "attached to a template stored outside it"),
+        (word_files.activex_control, "ActiveX controls"),
+        (word_files.text_bomb, "too large when unpacked"),
+    ],
+    ids=["remote template", "activex", "95 MB text part"],
+)
+def test_a_hostile_personalised_letter_is_refused(
+    marketing_client, segment, make, message
+):
+    line = segment.lines.first()
+
+    response = marketing_client.post(
+        reverse("segmentation:line_personalise", args=[segment.pk, line.pk]),
+        {"document": SimpleUploadedFile("edited.docx", make())},
+        follow=True,
+    )
+
+    assert message in response.content.decode()
+    line.refresh_from_db()
+    assert line.personal_document is None
+
+
+def test_the_check_page_warns_of_fields_a_merge_cannot_fill(marketing_client, segment):
+    letter = word_files.letter_with(
+        word_files.field(" MERGEFIELD Contact_Name ", result="«Contact_Name»"),
+        word_files.field(
+            " IF ",
+            word_files.field(" MERGEFIELD Contact_Country ", result="CZ"),
+            ' = "CZ" "Vážený pane" "Dear Sir" ',
+            result="Dear Sir",
+        ),
+        word_files.field(" NEXT "),
+    )
+    segment.document = WordDocumentFactory(content=letter)
+    segment.save()
+
+    page = marketing_client.get(
+        reverse("segmentation:segment_letters", args=[segment.pk])
+    ).content.decode()
+
+    assert "Fields that cannot be filled" in page
+    assert "<code>NEXT</code>" in page
+    assert "<code>MERGEFIELD Contact_Country</code>" in page
+    assert "inside another field" in page
+
+
+def test_the_check_page_has_no_warning_for_a_letter_that_merges(
+    marketing_client, segment
+):
+    page = marketing_client.get(
+        reverse("segmentation:segment_letters", args=[segment.pk])
+    ).content.decode()
+
+    assert "Fields that cannot be filled" not in page
 
 
 def test_the_check_page_reports_unknown_fields_with_a_suggestion(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from segmentation.models import SavedCriteria, Segment, SegmentLine
 from segmentation.services import add_contacts_by_hand, reduce_contacts, save_criteria
+from tests import word_files
 from tests.factories import (
     ContactFactory,
     InteractionLogEntryFactory,
@@ -124,6 +125,21 @@ def test_a_bad_header_document_is_refused_and_nothing_changes(
     )
 
     assert "not a Word document" in response.content.decode()
+    segment.refresh_from_db()
+    assert segment.description == "Spring mail"
+    assert segment.document is None
+
+
+def test_a_header_document_with_a_tracking_pixel_is_refused(marketing_client, segment):
+    response = marketing_client.post(
+        _url("segment_update", segment),
+        _header(
+            description="Changed",
+            upload=SimpleUploadedFile("own.docx", word_files.external_image()),
+        ),
+    )
+
+    assert "picture that is stored on the internet" in response.content.decode()
     segment.refresh_from_db()
     assert segment.description == "Spring mail"
     assert segment.document is None
