@@ -120,9 +120,7 @@ def _wait_until_another_connection_waits_for_a_lock(timeout: float = 10) -> None
     raise AssertionError("the other connection never waited for a lock")
 
 
-def test_saving_criteria_under_a_code_being_saved_at_once_gives_a_message(
-    migration_data,
-):
+def test_saving_criteria_under_a_code_being_saved_at_once_gives_a_message():
     newsletter = MailingGroupFactory(code="NEWSLETTER")
     ContactFactory(mailing_groups=[newsletter])
     segment = SegmentFactory()
@@ -158,7 +156,7 @@ def test_saving_criteria_under_a_code_being_saved_at_once_gives_a_message(
 
 
 def test_deleting_a_segment_while_it_is_being_logged_links_to_the_logged_segment(
-    migration_data, marketing_user, client
+    marketing_user, client
 ):
     segment = SegmentFactory(template=InteractionTemplateFactory())
     contacts = [ContactFactory(salesperson=SalespersonFactory()) for _ in range(3)]
