@@ -4,6 +4,7 @@ from django.core import serializers
 from django.utils import translation
 
 from contacts.models import NumberSeries
+from core.office import UnoServer
 from tests.factories import UserFactory
 
 
@@ -84,3 +85,10 @@ def admin_client_for_marketing(client, marketing_admin):
 def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
+
+
+@pytest.fixture(scope="session")
+def unoserver():
+    """One warm LibreOffice (unoserver) for every test that converts to PDF."""
+    with UnoServer() as server:
+        yield server
