@@ -5,7 +5,13 @@ import time
 
 import pytest
 
-from core.office import PdfError, UnoServer, convert_to_pdf, split_pdf
+from core.office import (
+    PdfError,
+    UnoServer,
+    convert_to_pdf,
+    converter_port,
+    split_pdf,
+)
 from interactions.word_bookmarks import mark_start, number_bookmarks
 from interactions.word_merge import merge_documents
 from tests.factories import demo_letter
@@ -74,14 +80,11 @@ def test_converting_when_no_unoserver_runs_fails_at_once_in_plain_words():
 
 
 def test_two_run_side_by_side_and_stop_leaves_no_libreoffice_behind(unoserver):
-    second = UnoServer().start()
-    group, uno_port = second.pid, second.uno_port
-    assert any(
-        "soffice" in command for command in processes_of(group=group, uno_port=uno_port)
-    )
-
-    assert pdf_pages(convert_to_pdf(demo_letter("sv"), port=second.port))
-    second.stop()
+    with UnoServer() as second:
+        group, uno_port = second.pid, second.uno_port
+        running = processes_of(group=group, uno_port=uno_port)
+        assert any("soffice" in command for command in running)
+        assert pdf_pages(convert_to_pdf(demo_letter("sv"), port=second.port))
 
     assert processes_of(group=group, uno_port=uno_port) == []
     assert pdf_pages(convert_to_pdf(demo_letter("en"), port=unoserver.port))
@@ -95,3 +98,13 @@ def test_a_conversion_that_takes_too_long_is_stopped_with_a_clear_error():
         group, uno_port = server.pid, server.uno_port
 
     assert processes_of(group=group, uno_port=uno_port) == []
+
+
+def test_the_app_converts_with_the_unoserver_it_started_unless_told_a_port(
+    unoserver, settings
+):
+    settings.UNOSERVER_PORT = None
+    assert converter_port() == unoserver.port
+
+    settings.UNOSERVER_PORT = 2003
+    assert converter_port() == 2003
