@@ -11,9 +11,9 @@ PYTHON ?= $(shell for candidate in python3 python3.13 python3.12; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	   echo $$candidate; break; fi; done)
 
-.PHONY: run test bench lint format messages check-python vendor-static clean
+.PHONY: run test bench lint format messages check-python unoserver vendor-static clean
 
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime unoserver
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo_data --if-empty $(if $(DATABASE_URL),,--demo-login)
@@ -22,10 +22,10 @@ run: $(VENV)/.runtime
 	trap 'kill $$worker' EXIT; \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev unoserver
 	$(BIN)/pytest
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev unoserver
 	$(BIN)/pytest -m bench tests/benchmarks -q -s
 
 lint: $(VENV)/.dev
@@ -58,6 +58,23 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@
 
+# PDF letters: unoserver keeps LibreOffice warm. It needs LibreOffice's Python
+# bindings (Debian's python3-uno), built for the system Python only, so it gets a
+# virtualenv of its own on /usr/bin/python3. Without python3-uno this does nothing
+# and PDF downloads are off; everything else works.
+UNOSERVER_PIN = $(shell grep -o '^unoserver==[^ #]*' requirements.txt)
+unoserver:
+	@if /usr/bin/python3 -c 'import uno' 2>/dev/null; then \
+	  $(MAKE) --no-print-directory -s .unoserver/.installed; \
+	else \
+	  echo "No python3-uno: PDF letters are off (apt-get install libreoffice-writer-nogui python3-uno)."; \
+	fi
+
+.unoserver/.installed: requirements.txt
+	/usr/bin/python3 -m venv --system-site-packages .unoserver
+	.unoserver/bin/python -m pip install -q $(UNOSERVER_PIN)
+	touch $@
+
 # Re-vendor the front-end libraries from the npm registry (the copies in
 # static/vendor/ are committed so the app needs no internet at run time).
 BOOTSTRAP_VERSION := 5.3.9
@@ -76,4 +93,4 @@ vendor-static:
 	   /tmp/segmenta-vendor/tom-select/package/LICENSE static/vendor/tom-select/
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .unoserver staticfiles .pytest_cache .ruff_cache

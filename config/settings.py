@@ -150,6 +150,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # `manage.py db_worker`: no broker to operate.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# PDF letters: LibreOffice kept warm by unoserver, which runs from its own
+# virtualenv (`make unoserver`). UNOSERVER_PORT names one already running; unset,
+# the process that converts starts its own (core/office.py).
+UNOSERVER_DIR = env.path("UNOSERVER_DIR", default=BASE_DIR / ".unoserver")
+UNOSERVER_PORT = env.int("UNOSERVER_PORT", default=None)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -179,4 +185,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # unoserver's client logs three INFO lines for every PDF it converts.
+    "loggers": {"unoserver": {"level": "WARNING"}},
 }

@@ -2,6 +2,7 @@ import factory.random
 import pytest
 from django.utils import translation
 
+from core.office import UnoServer
 from tests.factories import FAKE_DATA_SEED, UserFactory
 
 
@@ -64,3 +65,10 @@ def admin_client_for_marketing(client, marketing_admin):
 def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
+
+
+@pytest.fixture(scope="session")
+def unoserver():
+    """One warm LibreOffice (unoserver) for every test that converts to PDF."""
+    with UnoServer() as server:
+        yield server

@@ -116,7 +116,7 @@ def zip_chunks(
     `outcome`; the others are written. Memory holds one letter at a time.
     """
     pipe = _Pipe()
-    documents = _DocumentCache()
+    documents = DocumentCache()
     with zipfile.ZipFile(pipe, "w", zipfile.ZIP_STORED) as archive:
         for letter in letters:
             try:
@@ -150,7 +150,7 @@ def write_combined(letters: Iterable[Letter], output) -> LetterOutcome:
         else:
             groups.setdefault(letter.document_id, []).append(letter)
     outcome = LetterOutcome()
-    documents = _DocumentCache()
+    documents = DocumentCache()
     if len(groups) == 1 and not personalised and None not in groups:
         [(document_id, group)] = groups.items()
         output.write(_combine(document_id, group, documents, outcome))
@@ -175,7 +175,7 @@ def write_combined(letters: Iterable[Letter], output) -> LetterOutcome:
 
 def make_letter(letter: Letter) -> bytes:
     """One letter's .docx (for a preview or to personalise it)."""
-    return _make(letter, _DocumentCache())
+    return _make(letter, DocumentCache())
 
 
 def failure_report(outcome: LetterOutcome) -> str:
@@ -276,7 +276,7 @@ def _unique_names():
     return name
 
 
-class _DocumentCache:
+class DocumentCache:
     """Each stored document read once from storage, however many letters use it."""
 
     def __init__(self):
@@ -292,7 +292,7 @@ class _DocumentCache:
         return self._contents[document_id]
 
 
-def _make(letter: Letter, documents: _DocumentCache) -> bytes:
+def _make(letter: Letter, documents: DocumentCache) -> bytes:
     content = documents.read(letter.document_id)
     if letter.personalised:
         return content
