@@ -16,6 +16,7 @@ from segmentation.services import (
     log_segment,
     save_criteria,
 )
+from segmentation.services import log as log_service
 from tests.factories import (
     ContactFactory,
     InteractionTemplateFactory,
@@ -156,7 +157,7 @@ def test_saving_criteria_under_a_code_being_saved_at_once_gives_a_message():
 
 
 def test_deleting_a_segment_while_it_is_being_logged_links_to_the_logged_segment(
-    marketing_user, client
+    marketing_user, client, monkeypatch
 ):
     segment = SegmentFactory(template=InteractionTemplateFactory())
     contacts = [ContactFactory(salesperson=SalespersonFactory()) for _ in range(3)]
@@ -167,13 +168,19 @@ def test_deleting_a_segment_while_it_is_being_logged_links_to_the_logged_segment
     locked = threading.Event()
     responses = []
 
+    check_log = log_service.check_log
+
+    def check_while_holding_the_lock(locked_segment):
+        # Log holds the segment's row lock now; the delete has read the segment
+        # and queues on that lock before Log writes anything.
+        locked.set()
+        _wait_until_another_connection_waits_for_a_lock()
+        return check_log(locked_segment)
+
+    monkeypatch.setattr(log_service, "check_log", check_while_holding_the_lock)
+
     def log_holding_the_lock():
-        with transaction.atomic():
-            Segment.objects.select_for_update().get(pk=segment.pk)
-            locked.set()
-            # The delete has read the segment and now queues on its row lock.
-            _wait_until_another_connection_waits_for_a_lock()
-            log_segment(segment, user=marketing_user)
+        log_segment(segment, user=marketing_user)
 
     def delete():
         locked.wait(timeout=10)
