@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contacts import import_views, views
+from contacts import import_views, unsubscribe, views
 
 app_name = "contacts"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"),
     path("<int:pk>/edit/", views.ContactUpdateView.as_view(), name="contact_update"),
     path("<int:pk>/delete/", views.contact_delete, name="contact_delete"),
+    path(
+        "unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"
+    ),
     path(
         "imports/new/", import_views.contact_import_upload, name="contact_import_upload"
     ),
