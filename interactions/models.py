@@ -176,6 +176,7 @@ class InteractionTemplate(models.Model):
         max_length=4,
         choices=AttachmentFormat.choices,
         default=AttachmentFormat.PDF,
+        db_default=AttachmentFormat.PDF,
         help_text=_(
             "How the merged letter is attached to e-mails. A .docx is attached when "
             "PDF conversion is not available."
@@ -481,6 +482,7 @@ class InteractionLogEntry(models.Model):
         choices=DeliveryStatus.choices,
         blank=True,
         default=DeliveryStatus.NONE,
+        db_default=DeliveryStatus.NONE,
     )
     not_sent_reason = models.CharField(
         _("reason not sent"),
@@ -488,15 +490,20 @@ class InteractionLogEntry(models.Model):
         choices=NotSentReason.choices,
         blank=True,
         default=NotSentReason.NONE,
+        db_default=NotSentReason.NONE,
     )
     delivery_detail = models.TextField(
         _("delivery detail"),
         blank=True,
+        default="",
+        db_default="",
         help_text=_("The mail server's reply when sending failed, or a note."),
     )
-    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, blank=True, default="", db_default=""
+    )
     delivery_attempts = models.PositiveSmallIntegerField(
-        _("delivery attempts"), default=0
+        _("delivery attempts"), default=0, db_default=0
     )
     delivered_at = models.DateTimeField(_("sent or printed"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -84,3 +84,18 @@ def admin_client_for_marketing(client, marketing_admin):
 def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server the app sends to, with retries that do not wait."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    settings.MAILERS = server.mailer()
+    settings.EMAIL_RETRY_DELAYS = [0, 0]
+    settings.DEFAULT_FROM_EMAIL = "Segmenta <news@segmenta.example>"
+    settings.SITE_URL = "https://segmenta.example"
+    yield server
+    server.stop()

@@ -1,10 +1,12 @@
 """Every business write of segments, one service per button, by topic.
 
 `log` holds the Log transaction; `steps` Add/Reduce/Refine/Go Back; `criteria`
-saved criteria; `segments` the header and lines.
+saved criteria; `segments` the header and lines; `delivery` what follows
+sending (Mark as Printed, Resend).
 """
 
 from segmentation.services.criteria import clear_criteria, reuse_criteria, save_criteria
+from segmentation.services.delivery import mark_printed, resend_failed
 from segmentation.services.log import (
     AlreadyLogged,
     create_follow_up_segment,
@@ -35,10 +37,12 @@ __all__ = [
     "delete_segment",
     "go_back",
     "log_segment",
+    "mark_printed",
     "personalise_line",
     "reduce_contacts",
     "refine_contacts",
     "remove_lines",
+    "resend_failed",
     "reuse_criteria",
     "reuse_segment",
     "save_criteria",
