@@ -48,9 +48,7 @@ def contact_of_token(token: str) -> int:
 def unsubscribe(request, token: str):
     """GET: a page with a confirm button. POST (one click, or that button): unsubscribe."""
     client = request.META.get("REMOTE_ADDR", "")
-    if not allow(
-        f"unsubscribe:{client}", limit=settings.UNSUBSCRIBE_RATE_PER_MINUTE
-    ):
+    if not allow(f"unsubscribe:{client}", limit=settings.UNSUBSCRIBE_RATE_PER_MINUTE):
         return _page(request, "too_many", status=429)
     try:
         contact_id = contact_of_token(token)

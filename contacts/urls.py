@@ -12,9 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"),
     path("<int:pk>/edit/", views.ContactUpdateView.as_view(), name="contact_update"),
     path("<int:pk>/delete/", views.contact_delete, name="contact_delete"),
-    path(
-        "unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"
-    ),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path(
         "imports/new/", import_views.contact_import_upload, name="contact_import_upload"
     ),

@@ -7,6 +7,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from interactions.email_body import (
+    fill_placeholders,
+    placeholder_report,
+    sample_values,
+)
 from interactions.models import (
     Campaign,
     CompanyInformation,
@@ -15,11 +20,6 @@ from interactions.models import (
     TemplateDocument,
     TemplateEmail,
     WordDocument,
-)
-from interactions.email_body import (
-    fill_placeholders,
-    placeholder_report,
-    sample_values,
 )
 from interactions.services import store_word_document
 from interactions.word_merge import MAX_DOCUMENT_BYTES, DocumentError, read_merge_fields

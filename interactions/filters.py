@@ -91,9 +91,7 @@ class InteractionLogFilter(django_filters.FilterSet):
         return queryset.filter(evaluation="" if value == NOT_EVALUATED else value)
 
     def filter_delivery_status(self, queryset, name, value):
-        return queryset.filter(
-            delivery_status="" if value == NOT_TO_BE_SENT else value
-        )
+        return queryset.filter(delivery_status="" if value == NOT_TO_BE_SENT else value)
 
 
 class LoggedSegmentFilter(django_filters.FilterSet):

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from contacts.models import NumberSeries
 from tests.factories import UserFactory
+from tests.smtp import SmtpServer
 
 
 @pytest.fixture(scope="session")
@@ -89,8 +90,6 @@ def outsider_client(client, outsider):
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server the app sends to, with retries that do not wait."""
-    from tests.smtp import SmtpServer
-
     server = SmtpServer()
     server.start()
     settings.MAILERS = server.mailer()

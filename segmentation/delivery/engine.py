@@ -14,11 +14,13 @@ or without an address are never mailed, however they got on the segment.
 """
 
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Case, F, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +39,9 @@ from segmentation.delivery.messages import (
     MessageBuilder,
     MessageError,
     attachment_for,
-    new_message_id,
+    message_id_expression,
+    message_id_for,
+    new_message_id_token,
 )
 from segmentation.delivery.sender import (
     MailServerUnavailable,
@@ -48,12 +52,6 @@ from segmentation.letters.building import entry_letter_maker
 
 MESSAGES_PER_BATCH = 20
 CANCEL_CHECK_SECONDS = 1.0
-RESULT_FIELDS = [
-    "delivery_status",
-    "not_sent_reason",
-    "delivery_detail",
-    "delivered_at",
-]
 QUEUED = [DeliveryStatus.PENDING, DeliveryStatus.SENDING]
 
 
@@ -141,6 +139,7 @@ class _Run:
         self.checked_at = 0.0
 
     def send_batch(self, batch: list[InteractionLogEntry], sender: Sender) -> None:
+        self.token = new_message_id_token()
         results: list[InteractionLogEntry] = []
         to_send = []
         for entry in batch:
@@ -150,7 +149,7 @@ class _Run:
                 results.append(entry)
                 continue
             interrupted = entry.delivery_status == DeliveryStatus.SENDING
-            entry.message_id = entry.message_id or new_message_id()
+            entry.message_id = entry.message_id or message_id_for(entry.pk, self.token)
             try:
                 message = self.builder.build(entry, self.letter(entry))
             except (MessageError, DocumentError) as error:
@@ -168,7 +167,9 @@ class _Run:
                 except PermanentFailure as error:
                     _finish(entry, DeliveryStatus.FAILED, detail=str(error))
                 except MailServerUnavailable:
-                    self._put_back(to_send[index:], keep_first=sender.may_have_delivered)
+                    self._put_back(
+                        to_send[index:], keep_first=sender.may_have_delivered
+                    )
                     raise
                 else:
                     _finish(
@@ -211,15 +212,22 @@ class _Run:
             for item in to_send:
                 entry = item[0]
                 if entry.pk in cancelled_ids:
-                    _finish(entry, DeliveryStatus.NOT_SENT, reason=NotSentReason.CANCELLED)
+                    _finish(
+                        entry, DeliveryStatus.NOT_SENT, reason=NotSentReason.CANCELLED
+                    )
                     results.append(entry)
                 else:
-                    entry.delivery_status = DeliveryStatus.SENDING
-                    entry.delivery_attempts += 1
                     kept.append(item)
-            InteractionLogEntry.objects.bulk_update(
-                [item[0] for item in kept],
-                ["delivery_status", "message_id", "delivery_attempts"],
+            # One statement; the Message-IDs are the ones the messages were built with.
+            InteractionLogEntry.objects.filter(
+                pk__in=[item[0].pk for item in kept]
+            ).update(
+                delivery_status=DeliveryStatus.SENDING,
+                delivery_attempts=F("delivery_attempts") + 1,
+                message_id=Case(
+                    When(message_id="", then=message_id_expression(self.token)),
+                    default=F("message_id"),
+                ),
             )
         if cancelled:
             self._stop_for_cancellation()
@@ -280,19 +288,26 @@ def _finish(entry, status, *, reason: str = "", detail: str = "") -> None:
     entry.delivery_status = status
     entry.not_sent_reason = reason
     entry.delivery_detail = detail
-    entry.delivered_at = timezone.now() if status == DeliveryStatus.SENT else None
 
 
 def _record(results: list[InteractionLogEntry], outcome: DeliveryOutcome) -> None:
-    """One write for the batch's results; counted in the outcome."""
-    if not results:
-        return
-    InteractionLogEntry.objects.bulk_update(results, RESULT_FIELDS)
+    """The batch's results, one statement per kind of result (usually one in all)."""
+    now = timezone.now()
+    groups = defaultdict(list)
     for entry in results:
-        if entry.delivery_status == DeliveryStatus.SENT:
-            outcome.sent += 1
-        elif entry.delivery_status == DeliveryStatus.FAILED:
-            outcome.failed += 1
+        groups[
+            entry.delivery_status, entry.not_sent_reason, entry.delivery_detail
+        ].append(entry.pk)
+    for (status, reason, detail), ids in groups.items():
+        InteractionLogEntry.objects.filter(pk__in=ids).update(
+            delivery_status=status,
+            not_sent_reason=reason,
+            delivery_detail=detail,
+            delivered_at=now if status == DeliveryStatus.SENT else None,
+        )
+        if status == DeliveryStatus.SENT:
+            outcome.sent += len(ids)
+        elif status == DeliveryStatus.FAILED:
+            outcome.failed += len(ids)
         else:
-            outcome.not_sent += 1
-
+            outcome.not_sent += len(ids)

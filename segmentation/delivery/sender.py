@@ -5,6 +5,7 @@ A 4xx reply, a timeout, a refused or dropped connection is temporary: the
 message is tried again after each of EMAIL_RETRY_DELAYS, on a new connection.
 """
 
+import contextlib
 import smtplib
 import time
 from pathlib import Path
@@ -55,7 +56,10 @@ class Sender:
                 code, reply = next(iter(error.recipients.values()))
                 detail = _reply(code, reply)
             except smtplib.SMTPResponseException as error:
-                code, detail = error.smtp_code, _reply(error.smtp_code, error.smtp_error)
+                code, detail = (
+                    error.smtp_code,
+                    _reply(error.smtp_code, error.smtp_error),
+                )
             except (smtplib.SMTPException, OSError) as error:
                 code, detail = None, f"{type(error).__name__}: {error}"
             if code is not None and 500 <= code < 600:
@@ -71,11 +75,10 @@ class Sender:
             time.sleep(delays.pop(0))
 
     def close(self) -> None:
-        try:
+        # A connection that is gone already cannot be closed politely; the next
+        # message opens a new one.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
             self.connection.close()
-        except (smtplib.SMTPException, OSError):
-            # The connection is gone already; a new one is opened for the next message.
-            pass
 
 
 def _reply(code: int, reply) -> str:

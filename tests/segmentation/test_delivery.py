@@ -13,8 +13,8 @@ from segmentation.delivery import (
     MailServerUnavailable,
     deliver_logged_segment,
     delivery_counts,
+    engine,
 )
-from segmentation.delivery import engine
 from segmentation.services import resend_failed
 from tests.factories import ContactFactory
 from tests.segmentation.delivery_setup import logged_for_sending
@@ -62,7 +62,9 @@ def test_each_email_entry_gets_one_message_in_its_language_with_its_letter(
 
     assert (outcome.sent, outcome.failed, outcome.not_sent) == (2, 0, 0)
     anna, sven = _entries(logged)
-    by_recipient = {received.recipients[0]: received for received in smtp_server.received}
+    by_recipient = {
+        received.recipients[0]: received for received in smtp_server.received
+    }
     assert sorted(by_recipient) == ["anna@example.com", "sven@example.com"]
     for entry, body in [
         (anna, "Dear Ms Berg\n\nNews for Anna Berg. {Not_A_Field} stays."),
@@ -83,6 +85,9 @@ def test_each_email_entry_gets_one_message_in_its_language_with_its_letter(
         link = message["List-Unsubscribe"].strip("<>")
         # Raw, not RFC 2047-encoded: providers read the header as it is.
         assert f"List-Unsubscribe: <{link}>".encode() in received.raw
+        # Every other line, the attachment's base64 too, keeps to 78 characters.
+        lines = received.raw.split(b"\r\n")
+        assert max(len(line) for line in lines if b"unsubscribe/" not in line) <= 78
         assert link.startswith("https://segmenta.example/contacts/unsubscribe/")
         assert contact_of_token(link.rstrip("/").rsplit("/", 1)[1]) == entry.contact_id
         assert entry.delivery_status == DeliveryStatus.SENT
@@ -110,10 +115,10 @@ def test_the_subject_is_the_template_description_when_the_entry_has_none(
     assert smtp_server.received[0].message["Subject"] == "Segmenta newsletter"
 
 
-def test_newlines_in_a_subject_or_name_cannot_add_a_header(
-    smtp_server, marketing_user
-):
-    contact = ContactFactory(name="Eve\r\nBcc: evil@example.com", email="eve@example.com")
+def test_newlines_in_a_subject_or_name_cannot_add_a_header(smtp_server, marketing_user):
+    contact = ContactFactory(
+        name="Eve\r\nBcc: evil@example.com", email="eve@example.com"
+    )
     logged = logged_for_sending(
         [contact], user=marketing_user, subject="Hi\r\nBcc: evil@example.com"
     )
@@ -154,9 +159,7 @@ def test_excluded_blocked_and_address_less_contacts_are_never_mailed(
     assert (outcome.sent, outcome.not_sent) == (1, 3)
 
 
-def test_a_permanent_refusal_fails_that_entry_and_the_others_go_on(
-    smtp_server, logged
-):
+def test_a_permanent_refusal_fails_that_entry_and_the_others_go_on(smtp_server, logged):
     smtp_server.handler.replies = ["550 5.1.1 No such user"]
 
     outcome = deliver_logged_segment(logged.pk)
@@ -169,9 +172,7 @@ def test_a_permanent_refusal_fails_that_entry_and_the_others_go_on(
     assert delivery_counts(logged) == {"failed": 1, "sent": 1}
 
 
-def test_temporary_refusals_and_a_dropped_connection_are_retried(
-    smtp_server, logged
-):
+def test_temporary_refusals_and_a_dropped_connection_are_retried(smtp_server, logged):
     smtp_server.handler.replies = ["451 4.3.0 Try again later", DROP]
 
     outcome = deliver_logged_segment(logged.pk)
@@ -290,9 +291,7 @@ def test_an_attachment_over_the_limit_fails_the_entry(smtp_server, settings, log
     assert "larger than the limit" in _entries(logged)[0].delivery_detail
 
 
-def test_the_eml_folder_backend_writes_one_file_per_message(
-    settings, tmp_path, logged
-):
+def test_the_eml_folder_backend_writes_one_file_per_message(settings, tmp_path, logged):
     settings.MAILERS = {
         "default": {
             "BACKEND": "core.mail.EmlFolderBackend",

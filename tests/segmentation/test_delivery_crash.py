@@ -46,9 +46,7 @@ def _database_url() -> str:
     )
 
 
-def test_a_sender_killed_while_the_server_holds_a_message(
-    migration_data, smtp_server
-):
+def test_a_sender_killed_while_the_server_holds_a_message(migration_data, smtp_server):
     user = UserFactory(groups=["Marketing"])
     contacts = [ContactFactory(email=f"c{n}@example.com") for n in range(6)]
     logged = logged_for_sending(contacts, user=user)
