@@ -15,6 +15,7 @@ PYTHON ?= $(shell for candidate in python3 python3.13 python3.12; do \
 
 run: $(VENV)/.runtime unoserver
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo_data --if-empty $(if $(DATABASE_URL),,--demo-login)
 	# The background worker (big letter batches) runs beside the server and stops with it.

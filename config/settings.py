@@ -155,6 +155,65 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # the process that converts starts its own (core/office.py).
 UNOSERVER_DIR = env.path("UNOSERVER_DIR", default=BASE_DIR / ".unoserver")
 UNOSERVER_PORT = env.int("UNOSERVER_PORT", default=None)
+# Shared by every process (rate limits): the database by default (the table is
+# made by `manage.py createcachetable`), Redis when CACHE_URL says so.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://segmenta_cache")}
+
+# E-mail. EMAIL_URL (smtp://user:password@host:587, smtp+tls://…, smtps://…)
+# names the SMTP server. Without it, DEBUG writes each message as an .eml file
+# into MAIL_OUTBOX (nothing leaves the machine); production uses an SMTP server
+# on localhost:25.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Segmenta <segmenta@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MAIL_OUTBOX = env.path("MAIL_OUTBOX", default=BASE_DIR / "outbox")
+_email_url = env("EMAIL_URL", default="")
+if _email_url:
+    _email = env.email_url_config(_email_url)
+    _smtp_options = {
+        "host": _email.get("EMAIL_HOST") or "localhost",
+        "port": _email.get("EMAIL_PORT") or None,
+        "username": _email.get("EMAIL_HOST_USER", ""),
+        "password": _email.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+        "timeout": 60,
+    }
+    MAILERS = {
+        "default": {
+            "BACKEND": _email["EMAIL_BACKEND"],
+            "OPTIONS": _smtp_options
+            if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+            else {},
+        }
+    }
+elif DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "core.mail.EmlFolderBackend",
+            "OPTIONS": {"file_path": MAIL_OUTBOX},
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "localhost", "port": 25, "timeout": 60},
+        }
+    }
+# Messages a minute for all senders together (0: no limit); providers set one.
+EMAIL_RATE_PER_MINUTE = env.int("EMAIL_RATE_PER_MINUTE", default=0)
+# A merged letter larger than this is not attached; the e-mail fails instead.
+EMAIL_MAX_ATTACHMENT_BYTES = env.int(
+    "EMAIL_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024
+)
+# Seconds to wait before each retry after a temporary SMTP error (4xx, timeout,
+# connection refused or dropped).
+EMAIL_RETRY_DELAYS = [5, 30, 120]
+# How long the unsubscribe link of an e-mail works, and how often one address
+# may use such links.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=90)
+UNSUBSCRIBE_RATE_PER_MINUTE = 20
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -201,6 +201,15 @@ class Contact(models.Model):
             "Criteria and reuse skip this contact unless told to ignore exclusion."
         ),
     )
+    unsubscribed_at = models.DateTimeField(
+        _("unsubscribed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the contact used the unsubscribe link of an e-mail; it also set "
+            "“exclude from segments”."
+        ),
+    )
     privacy_blocked = models.BooleanField(
         _("privacy blocked"),
         default=False,

@@ -2,7 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -58,6 +60,18 @@ def delete_contact(contact: Contact) -> None:
         raise ValidationError(
             _describe_blockers(contact, error.protected_objects)
         ) from error
+
+
+def unsubscribe_contact(contact_id: int) -> None:
+    """Unsubscribe (the e-mail link): exclude the contact from segments and say when.
+
+    Only these two fields change; the first unsubscription's time is kept.
+    """
+    with transaction.atomic():
+        Contact.objects.filter(pk=contact_id).update(
+            exclude_from_segments=True,
+            unsubscribed_at=Coalesce(F("unsubscribed_at"), timezone.now()),
+        )
 
 
 def _describe_blockers(contact: Contact, blockers) -> str:

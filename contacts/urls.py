@@ -6,7 +6,7 @@ segment criteria); config/urls.py adds them to this namespace.
 
 from django.urls import path
 
-from contacts import import_views, views
+from contacts import import_views, unsubscribe, views
 
 app_name = "contacts"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("search/", views.contact_search, name="contact_search"),
     path("<int:pk>/edit/", views.ContactUpdateView.as_view(), name="contact_update"),
     path("<int:pk>/delete/", views.contact_delete, name="contact_delete"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path(
         "imports/new/", import_views.contact_import_upload, name="contact_import_upload"
     ),

@@ -7,6 +7,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from interactions.email_body import (
+    fill_placeholders,
+    placeholder_report,
+    sample_values,
+)
 from interactions.forms import WordUploadField
 from interactions.merge_fields import document_problems
 from interactions.models import (
@@ -15,6 +20,7 @@ from interactions.models import (
     InteractionGroup,
     InteractionTemplate,
     TemplateDocument,
+    TemplateEmail,
     WordDocument,
 )
 from interactions.services import store_word_document
@@ -157,6 +163,65 @@ class TemplateDocumentInline(admin.TabularInline):
         return merge_field_summary(obj.document)
 
 
+class TemplateEmailForm(forms.ModelForm):
+    """A template's e-mail text in one language; unknown placeholders are refused."""
+
+    class Meta:
+        model = TemplateEmail
+        fields = ["language", "body_text", "body_html"]
+        widgets = {
+            "body_text": forms.Textarea(attrs={"rows": 8, "cols": 60}),
+            "body_html": forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        }
+
+    def clean_language(self):
+        return self.cleaned_data["language"].strip().lower()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in ["body_text", "body_html"]:
+            unknown = [
+                report
+                for report in placeholder_report(cleaned_data.get(name, ""))
+                if not report.known
+            ]
+            if unknown:
+                self.add_error(
+                    name,
+                    gettext("Unknown placeholders: %(names)s.")
+                    % {
+                        "names": ", ".join(
+                            f"{{{report.name}}}"
+                            + (
+                                gettext(" (did you mean {%(name)s}?)")
+                                % {"name": report.suggestion}
+                                if report.suggestion
+                                else ""
+                            )
+                            for report in unknown
+                        )
+                    },
+                )
+        return cleaned_data
+
+
+class TemplateEmailInline(admin.StackedInline):
+    model = TemplateEmail
+    form = TemplateEmailForm
+    extra = 0
+    fields = ["language", "body_text", "body_html", "preview"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("preview (saved text, sample contact)"))
+    def preview(self, obj):
+        if not obj.pk:
+            return gettext("Save to see a preview.")
+        text = fill_placeholders(
+            obj.body_text, sample_values(obj.language), language=obj.language
+        )
+        return format_html('<pre class="email-preview">{}</pre>', text)
+
+
 @admin.register(InteractionTemplate)
 class InteractionTemplateAdmin(StatisticsAdmin):
     statistics_relation = "log_entries"
@@ -182,7 +247,7 @@ class InteractionTemplateAdmin(StatisticsAdmin):
     search_fields = ["code", "description", "group__code", "group__description"]
     autocomplete_fields = ["group", "campaign"]
     readonly_fields = ["interactions", "cost", "duration"]
-    inlines = [TemplateDocumentInline]
+    inlines = [TemplateDocumentInline, TemplateEmailInline]
     fieldsets = [
         (None, {"fields": ["code", "description", "group", "campaign"]}),
         (
@@ -199,6 +264,7 @@ class InteractionTemplateAdmin(StatisticsAdmin):
                 ]
             },
         ),
+        (_("E-mail"), {"fields": ["attachment_format"]}),
         (_("Statistics"), {"fields": ["interactions", "cost", "duration"]}),
     ]
 

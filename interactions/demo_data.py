@@ -15,6 +15,7 @@ from contacts.bulk import db_timestamp, insert_rows
 from contacts.models import Contact, Salesperson
 from interactions.demo_letters import build_demo_letter
 from interactions.models import (
+    AttachmentFormat,
     Campaign,
     CompanyInformation,
     Evaluation,
@@ -24,6 +25,7 @@ from interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
     TemplateDocument,
+    TemplateEmail,
 )
 from interactions.services import store_word_document
 
@@ -110,6 +112,17 @@ SUBJECTS = {
     "INVIT": "Invitation to our spring product event",
     "NEWS": "Segmenta newsletter",
     "MEETINV": "Meeting about your order",
+}
+# The e-mail text of the e-mail templates, per language: {…} are merge fields.
+EMAIL_TEXTS = {
+    "en": "{Formal_Salutation}\n\n{Subject}: please find our letter attached.\n\n"
+    "Kind regards\n{Salesperson_Name}\n{Company_Name}",
+    "sv": "{Formal_Salutation}\n\n{Subject}: vårt brev finns som bilaga.\n\n"
+    "Med vänliga hälsningar\n{Salesperson_Name}\n{Company_Name}",
+    "fr": "{Formal_Salutation}\n\n{Subject} : veuillez trouver notre lettre ci-jointe.\n\n"
+    "Cordialement\n{Salesperson_Name}\n{Company_Name}",
+    "cs": "{Formal_Salutation}\n\n{Subject}: v příloze najdete náš dopis.\n\n"
+    "S pozdravem\n{Salesperson_Name}\n{Company_Name}",
 }
 DEMO_ENTRIES = 3_000
 HISTORY_DAYS = 730
@@ -199,8 +212,15 @@ def _create_templates() -> list[InteractionTemplate]:
                 "correspondence_type": kind,
                 "ignore_contact_correspondence_type": ignore,
                 "default_language": "en" if letter else "",
+                # The demo runs without LibreOffice: letters go as Word files.
+                "attachment_format": AttachmentFormat.DOCX,
             },
         )
+        if created and kind == "email" and flow == "outbound":
+            TemplateEmail.objects.bulk_create(
+                TemplateEmail(template=template, language=language, body_text=text)
+                for language, text in EMAIL_TEXTS.items()
+            )
         if created and letter:
             for language in LETTER_LANGUAGES:
                 TemplateDocument.objects.create(

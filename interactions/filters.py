@@ -9,6 +9,7 @@ from contacts.models import Contact, Salesperson
 from contacts.widgets import ContactPicker
 from interactions.models import (
     Campaign,
+    DeliveryStatus,
     Evaluation,
     InteractionGroup,
     InteractionLogEntry,
@@ -17,6 +18,7 @@ from interactions.models import (
 )
 
 NOT_EVALUATED = "none"
+NOT_TO_BE_SENT = "none"
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
@@ -73,6 +75,13 @@ class InteractionLogFilter(django_filters.FilterSet):
         empty_label=_("(any)"),
         method=filter_yes_no,
     )
+    delivery_status = django_filters.ChoiceFilter(
+        label=_("Delivery status"),
+        choices=[(NOT_TO_BE_SENT, DeliveryStatus.NONE.label)]
+        + [choice for choice in DeliveryStatus.choices if choice[0]],
+        empty_label=_("(any)"),
+        method="filter_delivery_status",
+    )
 
     class Meta:
         model = InteractionLogEntry
@@ -80,6 +89,9 @@ class InteractionLogFilter(django_filters.FilterSet):
 
     def filter_evaluation(self, queryset, name, value):
         return queryset.filter(evaluation="" if value == NOT_EVALUATED else value)
+
+    def filter_delivery_status(self, queryset, name, value):
+        return queryset.filter(delivery_status="" if value == NOT_TO_BE_SENT else value)
 
 
 class LoggedSegmentFilter(django_filters.FilterSet):

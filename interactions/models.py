@@ -36,6 +36,32 @@ class Evaluation(models.TextChoices):
     VERY_NEGATIVE = "very_negative", _("Very negative")
 
 
+class AttachmentFormat(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    DOCX = "docx", _("Word document (.docx)")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where an interaction's letter or e-mail is on its way out."""
+
+    NONE = "", _("(not to be sent)")
+    PENDING = "pending", _("Pending")
+    # Committed before the SMTP transaction: found after a crash, it is sent again.
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    NOT_SENT = "not_sent", _("Not sent")
+    PRINTED = "printed", _("Printed")
+
+
+class NotSentReason(models.TextChoices):
+    NONE = "", _("(none)")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_ADDRESS = "no_address", _("No e-mail address")
+    EXCLUDED = "excluded", _("Excluded from segments")
+    PRIVACY_BLOCKED = "privacy_blocked", _("Privacy blocked")
+
+
 class Campaign(models.Model):
     """A marketing campaign that interactions and segments can be attributed to."""
 
@@ -170,6 +196,17 @@ class InteractionTemplate(InteractionDefaults):
             "the template has no document in."
         ),
     )
+    attachment_format = models.CharField(
+        _("e-mail attachment format"),
+        max_length=4,
+        choices=AttachmentFormat.choices,
+        default=AttachmentFormat.PDF,
+        db_default=AttachmentFormat.PDF,
+        help_text=_(
+            "How the merged letter is attached to e-mails. A .docx is attached when "
+            "PDF conversion is not available."
+        ),
+    )
 
     class Meta(InteractionDefaults.Meta):
         ordering = ["code"]
@@ -256,6 +293,52 @@ class TemplateDocument(models.Model):
         return f"{self.template.code} ({self.language})"
 
 
+class TemplateEmail(models.Model):
+    """The e-mail text of an interaction template in one language.
+
+    Placeholders such as {Contact_Name} use the letters' merge-field names; only
+    known fields are replaced, by plain substitution.
+    """
+
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
+    language = models.CharField(
+        _("language"), max_length=12, validators=[language_code_validator]
+    )
+    body_text = models.TextField(
+        _("message (plain text)"),
+        help_text=_("Placeholders such as {Formal_Salutation} use merge-field names."),
+    )
+    body_html = models.TextField(
+        _("message (HTML, optional)"),
+        blank=True,
+        help_text=_(
+            "Sent beside the plain text when given. Placeholder values are escaped."
+        ),
+    )
+
+    class Meta:
+        ordering = ["template", "language"]
+        verbose_name = _("template e-mail")
+        verbose_name_plural = _("template e-mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "language"],
+                name="one_email_per_template_language",
+                violation_error_message=_(
+                    "This template already has an e-mail in this language."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.template.code} ({self.language})"
+
+
 class LoggedSegment(models.Model):
     """The archive record of a segment whose interactions have been logged."""
 
@@ -280,6 +363,15 @@ class LoggedSegment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    printed_at = models.DateTimeField(_("printed"), null=True, blank=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("printed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-pk"]
@@ -413,6 +505,36 @@ class InteractionLogEntry(models.Model):
         related_name="entries",
     )
     segment_number = models.CharField(_("segment number"), max_length=20, blank=True)
+    delivery_status = models.CharField(
+        _("delivery status"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        blank=True,
+        default=DeliveryStatus.NONE,
+        db_default=DeliveryStatus.NONE,
+    )
+    not_sent_reason = models.CharField(
+        _("reason not sent"),
+        max_length=20,
+        choices=NotSentReason.choices,
+        blank=True,
+        default=NotSentReason.NONE,
+        db_default=NotSentReason.NONE,
+    )
+    delivery_detail = models.TextField(
+        _("delivery detail"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The mail server's reply when sending failed, or a note."),
+    )
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, blank=True, default="", db_default=""
+    )
+    delivery_attempts = models.PositiveSmallIntegerField(
+        _("delivery attempts"), default=0, db_default=0
+    )
+    delivered_at = models.DateTimeField(_("sent or printed"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -438,6 +560,11 @@ class InteractionLogEntry(models.Model):
             ),
             models.Index(fields=["campaign", "-date"], name="entry_campaign_date_idx"),
             models.Index(fields=["-date"], name="entry_date_idx"),
+            # The delivery engine's queue and the logged segment's status counts.
+            models.Index(
+                fields=["logged_segment", "delivery_status"],
+                name="entry_delivery_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

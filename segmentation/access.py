@@ -49,6 +49,7 @@ MARKETING_ADMIN_PERMISSIONS = [
             "interactiongroup",
             "interactiontemplate",
             "templatedocument",
+            "templateemail",
             "campaign",
             "companyinformation",
         ],

@@ -86,6 +86,16 @@ urlpatterns = [
         logged.logged_segment_cancel,
         name="logged_segment_cancel",
     ),
+    path(
+        "logged/<int:pk>/mark-printed/",
+        logged.logged_segment_mark_printed,
+        name="logged_segment_mark_printed",
+    ),
+    path(
+        "logged/<int:pk>/resend/",
+        logged.logged_segment_resend,
+        name="logged_segment_resend",
+    ),
     path("<int:pk>/letters/", letters.segment_letters_check, name="segment_letters"),
     path(
         "<int:pk>/letters/download/",

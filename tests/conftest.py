@@ -4,6 +4,7 @@ from django.utils import translation
 
 from core.office import UnoServer
 from tests.factories import FAKE_DATA_SEED, UserFactory
+from tests.smtp import SmtpServer
 
 
 @pytest.fixture(autouse=True)
@@ -72,3 +73,16 @@ def unoserver():
     """One warm LibreOffice (unoserver) for every test that converts to PDF."""
     with UnoServer() as server:
         yield server
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server the app sends to, with retries that do not wait."""
+    server = SmtpServer()
+    server.start()
+    settings.MAILERS = server.mailer()
+    settings.EMAIL_RETRY_DELAYS = [0, 0]
+    settings.DEFAULT_FROM_EMAIL = "Segmenta <news@segmenta.example>"
+    settings.SITE_URL = "https://segmenta.example"
+    yield server
+    server.stop()

@@ -86,9 +86,19 @@ def logged_letters(logged_segment: LoggedSegment) -> Iterator[Letter]:
         .select_related("contact", "contact__company")
         .order_by("pk")
     )
-    letter = _letter_maker()
+    letter = entry_letter_maker(logged_segment)
     for entry in entries.iterator(chunk_size=ROWS_PER_QUERY):
-        yield letter(
+        yield letter(entry)
+
+
+def entry_letter_maker(
+    logged_segment: LoggedSegment,
+) -> Callable[[InteractionLogEntry], Letter]:
+    """Makes the Letter of a logged entry (its contact loaded with its company)."""
+    letter = _letter_maker()
+
+    def entry_letter(entry: InteractionLogEntry) -> Letter:
+        return letter(
             logged_segment.segment_number,
             entry.contact,
             document_id=entry.document_id,
@@ -102,6 +112,8 @@ def logged_letters(logged_segment: LoggedSegment) -> Iterator[Letter]:
             date=entry.date,
             comment=entry.personal_comment,
         )
+
+    return entry_letter
 
 
 def zip_chunks(
@@ -176,6 +188,16 @@ def write_combined(letters: Iterable[Letter], output) -> LetterOutcome:
 def make_letter(letter: Letter) -> bytes:
     """One letter's .docx (for a preview or to personalise it)."""
     return _make(letter, DocumentCache())
+
+
+class LetterMerger:
+    """Merges letters one at a time, reading each stored document once."""
+
+    def __init__(self):
+        self._documents = _DocumentCache()
+
+    def merge(self, letter: Letter) -> bytes:
+        return _make(letter, self._documents)
 
 
 def failure_report(outcome: LetterOutcome) -> str:

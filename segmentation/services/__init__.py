@@ -2,10 +2,12 @@
 
 `log` holds the Log transaction; `steps` Add/Reduce/Refine/Go Back; `criteria`
 saved criteria; `segments` the header and lines; `from_criteria` a new segment
-from the filtered contact list.
+from the filtered contact list; `delivery` what follows sending (Mark as
+Printed, Resend).
 """
 
 from segmentation.services.criteria import clear_criteria, reuse_criteria, save_criteria
+from segmentation.services.delivery import mark_printed, resend_failed
 from segmentation.services.from_criteria import create_segment_from_criteria
 from segmentation.services.log import (
     AlreadyLogged,
@@ -38,10 +40,12 @@ __all__ = [
     "delete_segment",
     "go_back",
     "log_segment",
+    "mark_printed",
     "personalise_line",
     "reduce_contacts",
     "refine_contacts",
     "remove_lines",
+    "resend_failed",
     "reuse_criteria",
     "reuse_segment",
     "save_criteria",

@@ -18,7 +18,7 @@ from contacts.bulk import insert_from_queryset
 from contacts.models import Contact, CorrespondenceType
 from contacts.numbering import take_numbers
 from core.users import User
-from interactions.models import InteractionLogEntry, LoggedSegment
+from interactions.models import DeliveryStatus, InteractionLogEntry, LoggedSegment
 from segmentation.effective import with_effective_values
 from segmentation.log_check import check_log
 from segmentation.models import (
@@ -65,7 +65,7 @@ def log_segment(
         )
         logged.entry_count = insert_from_queryset(
             InteractionLogEntry,
-            _entry_columns(logged, user=user),
+            _entry_columns(logged, user=user, deliver=deliver),
             with_effective_values(SegmentLine.objects.filter(segment=segment)).order_by(
                 "pk"
             ),
@@ -125,8 +125,24 @@ def create_follow_up_segment(
     return follow_up
 
 
-def _entry_columns(logged: LoggedSegment, *, user: User | None) -> dict:
+def _entry_columns(logged: LoggedSegment, *, user: User | None, deliver: bool) -> dict:
     """Each log entry column, from a line annotated with its effective values."""
+    # With Send attachments, e-mails wait for the delivery run and hard copies
+    # for Mark as Printed.
+    delivery_status = (
+        Case(
+            When(
+                effective_correspondence_type__in=[
+                    CorrespondenceType.EMAIL,
+                    CorrespondenceType.HARD_COPY,
+                ],
+                then=Value(DeliveryStatus.PENDING),
+            ),
+            default=Value(DeliveryStatus.NONE),
+        )
+        if deliver
+        else Value(DeliveryStatus.NONE)
+    )
     return {
         "contact_id": F("contact_id"),
         "contact_company_id": Case(
@@ -167,4 +183,5 @@ def _entry_columns(logged: LoggedSegment, *, user: User | None) -> dict:
         "segment_number": Value(logged.segment_number),
         "created_by_id": Value(user.pk if user else None, output_field=IntegerField()),
         "created_at": Value(logged.created_at, output_field=DateTimeField()),
+        "delivery_status": delivery_status,
     }

@@ -12,12 +12,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from interactions.filters import LoggedSegmentFilter
-from interactions.models import LoggedSegment
+from interactions.models import DeliveryStatus, LoggedSegment
 from interactions.services import cancel_logged_segment, restore_logged_segment
 from interactions.views import ENTRIES_PER_PAGE, log_entries_for_list
+from segmentation.delivery import delivery_counts
+from segmentation.services import mark_printed, resend_failed
 
 CANCEL = "cancel"
 RESTORE = "restore"
@@ -57,7 +60,51 @@ class LoggedSegmentDetailView(PermissionRequiredMixin, DetailView):
         entries = log_entries_for_list().filter(logged_segment=self.object)
         paginator = Paginator(entries, ENTRIES_PER_PAGE)
         context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
+        counts = delivery_counts(self.object)
+        context["delivery_counts"] = [
+            (status, label, counts[status])
+            for status, label in DeliveryStatus.choices
+            if counts.get(status)
+        ]
+        context["can_resend"] = bool(counts.get(DeliveryStatus.FAILED))
+        context["can_mark_printed"] = bool(counts.get(DeliveryStatus.PENDING))
         return context
+
+
+@require_POST
+@permission_required("interactions.change_loggedsegment", raise_exception=True)
+def logged_segment_mark_printed(request, pk):
+    """Mark as Printed: the letters on paper went out."""
+    logged_segment = get_object_or_404(LoggedSegment, pk=pk)
+    count = mark_printed(logged_segment, user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d letter marked as printed.",
+            "%(count)d letters marked as printed.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect(logged_segment)
+
+
+@require_POST
+@permission_required("interactions.change_loggedsegment", raise_exception=True)
+def logged_segment_resend(request, pk):
+    """Resend: the failed e-mails go out again."""
+    logged_segment = get_object_or_404(LoggedSegment, pk=pk)
+    count = resend_failed(logged_segment, user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d e-mail will be sent again.",
+            "%(count)d e-mails will be sent again.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect(logged_segment)
 
 
 @permission_required("interactions.change_loggedsegment", raise_exception=True)

@@ -46,6 +46,9 @@ def _template_form(group, *, documents=(), default_language="en", **fields):
         "documents-INITIAL_FORMS": "0",
         "documents-MIN_NUM_FORMS": "0",
         "documents-MAX_NUM_FORMS": "1000",
+        "attachment_format": "docx",
+        "emails-TOTAL_FORMS": "0",
+        "emails-INITIAL_FORMS": "0",
         **fields,
     }
     for index, (language, upload) in enumerate(documents):

@@ -1,0 +1,196 @@
+"""One interaction's e-mail: recipient, subject, text, headers and the merged letter.
+
+Every value that comes from contact or user data and goes into a header is
+folded onto one line first, so a name or subject can never add a header.
+"""
+
+import email.policy
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
+from email.utils import formataddr, parseaddr
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext as _
+
+from contacts.unsubscribe import unsubscribe_url
+from interactions.email_body import default_body, email_for_language, fill_placeholders
+from interactions.models import InteractionLogEntry, InteractionTemplate, TemplateEmail
+from segmentation.letters.building import Letter, LetterMerger
+
+DOCX_MIMETYPE = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
+# Line breaks and every other control character: nothing a header may carry.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
+SUBJECT_LENGTH = 200
+
+
+class Attachment(NamedTuple):
+    name: str
+    content: bytes
+    mimetype: str
+
+
+class MessageError(ValueError):
+    """An e-mail that cannot be made (no letter, attachment too large); a permanent failure."""
+
+
+AttachmentMaker = Callable[
+    [InteractionLogEntry, Letter, LetterMerger], "Attachment | None"
+]
+
+
+def attachment_for(
+    entry: InteractionLogEntry, letter: Letter, merger: LetterMerger
+) -> Attachment | None:
+    """The entry's merged letter as an attachment, or None when it has no letter.
+
+    The template says PDF or .docx. PDF conversion is not wired in yet
+    (core.office.convert_to_pdf), so for now every letter goes as .docx.
+    """
+    if entry.document_id is None:
+        return None
+    return Attachment(letter.file_name, merger.merge(letter), DOCX_MIMETYPE)
+
+
+def one_line(text: str) -> str:
+    """`text` folded onto one line: control characters become single spaces."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
+
+
+def new_message_id_token() -> str:
+    """A random part for the Message-IDs of one batch."""
+    return secrets.token_hex(8)
+
+
+def message_id_for(entry_id: int, token: str) -> str:
+    """`<entry.token@our domain>`: unique, and written in SQL by message_id_expression."""
+    return f"<{entry_id}.{token}@{_sender_domain()}>"
+
+
+def message_id_expression(token: str):
+    """message_id_for(pk, token) as a database expression, for one UPDATE of a batch."""
+    return Concat(
+        Value("<"),
+        Cast("pk", output_field=CharField()),
+        Value(f".{token}@{_sender_domain()}>"),
+        output_field=CharField(),
+    )
+
+
+def _sender_domain() -> str:
+    return Address(addr_spec=parseaddr(settings.DEFAULT_FROM_EMAIL)[1]).domain or (
+        "localhost"
+    )
+
+
+class _UnfoldedHeader(UnstructuredHeader):
+    """A header written on one line: the List-Unsubscribe link is longer than 78
+    characters, and folded the email package would encode it (RFC 2047), which
+    mail providers do not read. One line stays within RFC 5322's 998."""
+
+    def fold(self, *, policy):
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The email package makes a new class for every header it sets (a third of
+    the time of making a message); this registry makes each class once."""
+
+    def __init__(self):
+        super().__init__()
+        self.map_to_type("list-unsubscribe", _UnfoldedHeader)
+        self._classes = {}
+
+    def __getitem__(self, name):
+        key = name.lower()
+        if key not in self._classes:
+            self._classes[key] = super().__getitem__(name)
+        return self._classes[key]
+
+
+_HEADER_CLASSES = _HeaderClasses()
+
+
+class _Message(EmailMultiAlternatives):
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(header_factory=_HEADER_CLASSES))
+
+
+class MessageBuilder:
+    """Builds the e-mails of one logged segment, reading templates and texts once."""
+
+    def __init__(
+        self,
+        *,
+        templates: dict[int, InteractionTemplate],
+        emails: Iterable[TemplateEmail],
+        attachment: AttachmentMaker = attachment_for,
+    ):
+        self.templates = templates
+        self.emails_by_template: dict[int, list[TemplateEmail]] = {}
+        for text in emails:
+            self.emails_by_template.setdefault(text.template_id, []).append(text)
+        self.attachment = attachment
+        self.merger = LetterMerger()
+
+    def build(
+        self, entry: InteractionLogEntry, letter: Letter
+    ) -> EmailMultiAlternatives:
+        """The entry's message, with the Message-ID stored on the entry."""
+        template = self.templates[entry.template_id]
+        language = entry.language or template.default_language
+        text = email_for_language(
+            self.emails_by_template.get(template.pk, ()),
+            language,
+            default_language=template.default_language,
+        )
+        body = fill_placeholders(
+            text.body_text if text else default_body(language),
+            letter.values,
+            language=language,
+        )
+        contact = entry.contact
+        headers = {
+            "Message-ID": entry.message_id,
+            "List-Unsubscribe": f"<{unsubscribe_url(contact.pk)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        if language:
+            headers["Content-Language"] = one_line(language)
+        salesperson_email = entry.salesperson.email if entry.salesperson else ""
+        message = _Message(
+            subject=one_line(entry.subject or template.description)[:SUBJECT_LENGTH],
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[formataddr((one_line(contact.name), one_line(contact.email)))],
+            reply_to=[one_line(salesperson_email)] if salesperson_email else [],
+            headers=headers,
+        )
+        if text and text.body_html:
+            message.attach_alternative(
+                fill_placeholders(
+                    text.body_html, letter.values, language=language, html=True
+                ),
+                "text/html",
+            )
+        attachment = self.attachment(entry, letter, self.merger)
+        if attachment:
+            if len(attachment.content) > settings.EMAIL_MAX_ATTACHMENT_BYTES:
+                raise MessageError(
+                    _(
+                        "The letter (%(size)d KB) is larger than the limit (%(limit)d KB)."
+                    )
+                    % {
+                        "size": len(attachment.content) // 1024,
+                        "limit": settings.EMAIL_MAX_ATTACHMENT_BYTES // 1024,
+                    }
+                )
+            message.attach(*attachment)
+        return message
