@@ -194,7 +194,7 @@ class LetterMerger:
     """Merges letters one at a time, reading each stored document once."""
 
     def __init__(self):
-        self._documents = _DocumentCache()
+        self._documents = DocumentCache()
 
     def merge(self, letter: Letter) -> bytes:
         return _make(letter, self._documents)
