@@ -284,6 +284,9 @@ def test_a_new_upload_is_a_new_version_and_logged_entries_keep_the_old_one(
         "documents-INITIAL_FORMS": str(len(documents)),
         "documents-MIN_NUM_FORMS": "0",
         "documents-MAX_NUM_FORMS": "1000",
+        "attachment_format": "docx",
+        "emails-TOTAL_FORMS": "0",
+        "emails-INITIAL_FORMS": "0",
     }
     for index, row in enumerate(documents):
         data |= {
