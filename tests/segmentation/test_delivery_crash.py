@@ -32,10 +32,14 @@ from segmentation.delivery import deliver_logged_segment
 deliver_logged_segment(int(os.environ["LOGGED_SEGMENT"]))
 """
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="a second process cannot open SQLite's in-memory test database",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="a second process cannot open SQLite's in-memory test database",
+    ),
+    # The sender process must see the test's rows, so they are committed.
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _database_url() -> str:
@@ -46,7 +50,7 @@ def _database_url() -> str:
     )
 
 
-def test_a_sender_killed_while_the_server_holds_a_message(migration_data, smtp_server):
+def test_a_sender_killed_while_the_server_holds_a_message(smtp_server):
     user = UserFactory(groups=["Marketing"])
     contacts = [ContactFactory(email=f"c{n}@example.com") for n in range(6)]
     logged = logged_for_sending(contacts, user=user)
