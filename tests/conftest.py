@@ -1,10 +1,23 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import serializers
 from django.utils import translation
 
 from contacts.models import NumberSeries
 from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
+    """On SQLite the test database is a file: worker processes the tests start
+    (manage.py run_worker) must reach the same database."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
 
 
 @pytest.fixture(scope="session")
