@@ -61,6 +61,7 @@ def _english_unless_asked(settings):
 @pytest.fixture(autouse=True)
 def _temporary_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.JOB_HEARTBEAT_DIR = tmp_path / "workers"
 
 
 @pytest.fixture
