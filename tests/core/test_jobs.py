@@ -141,9 +141,7 @@ def test_only_a_failed_job_can_be_retried(letters_job, client):
     assert DBTaskResult.objects.count() == 3
 
 
-def test_the_job_runs_in_the_language_of_who_started_it(
-    migration_data, marketing_user
-):
+def test_the_job_runs_in_the_language_of_who_started_it(migration_data, marketing_user):
     segment = segment_with_letters(1)
     segment.template.documents.all().delete()
     with translation.override("sv"):
@@ -161,8 +159,12 @@ def test_a_job_page_is_its_owners(letters_job, client, migration_data):
     url = letters_job.get_absolute_url()
     client.force_login(UserFactory(username="mia", groups=["Marketing"]))
     assert client.get(url).status_code == 404
-    assert client.get(reverse("core:job_status", args=[letters_job.pk])).status_code == 404
-    assert client.post(reverse("core:job_retry", args=[letters_job.pk])).status_code == 404
+    assert (
+        client.get(reverse("core:job_status", args=[letters_job.pk])).status_code == 404
+    )
+    assert (
+        client.post(reverse("core:job_retry", args=[letters_job.pk])).status_code == 404
+    )
 
     client.force_login(UserFactory(username="root", is_superuser=True))
     assert client.get(url).status_code == 200
@@ -201,3 +203,16 @@ def test_the_status_follows_the_chunks(letters_job, client):
         assert {entry.compress_type for entry in archive.infolist()} == {
             zipfile.ZIP_STORED
         }
+
+
+def test_a_job_page_shows_progress_with_text_in_constant_queries(
+    letters_job, client, django_assert_num_queries
+):
+    client.force_login(letters_job.owner)
+
+    with django_assert_num_queries(5):
+        page = client.get(letters_job.get_absolute_url()).content.decode()
+
+    assert 'id="job-progress"' in page
+    assert '<span id="job-done">0</span> / 5' in page
+    assert "This page updates itself" in page

@@ -122,14 +122,10 @@ def contact_numbers(job: Job) -> list[str]:
         return [name.split()[1] for name in archive.namelist()]
 
 
-def test_after_kill_9_another_worker_resumes_the_job_from_its_last_chunk(
-    job, workers
-):
+def test_after_kill_9_another_worker_resumes_the_job_from_its_last_chunk(job, workers):
     first = workers()
     held = freeze_mid_chunk(first, job)
-    done_before = set(
-        job.chunks.filter(state="done").values_list("index", "task_id")
-    )
+    done_before = set(job.chunks.filter(state="done").values_list("index", "task_id"))
     first.kill()
     first.wait()
 
@@ -166,9 +162,7 @@ def test_sigterm_stops_the_worker_after_its_current_chunk(job, workers):
     assert list(settings.JOB_HEARTBEAT_DIR.glob("*.alive")) == []
 
 
-def test_a_worker_taken_for_dead_that_finishes_late_leaves_one_result(
-    job, workers
-):
+def test_a_worker_taken_for_dead_that_finishes_late_leaves_one_result(job, workers):
     late = workers()
     held = freeze_mid_chunk(late, job)
     first_task = held.task_id

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.models import Job
 from interactions.models import CompanyInformation
 from segmentation.letters import views as letter_views
-from core.models import Job
 from segmentation.services import add_contacts_by_hand, log_segment, update_line
 from tests.factories import (
     ContactFactory,
@@ -22,7 +22,6 @@ from tests.factories import (
     SalespersonFactory,
     SegmentFactory,
     TemplateDocumentFactory,
-    UserFactory,
     WordDocumentFactory,
 )
 
