@@ -46,9 +46,8 @@ def run_job(context: TaskContext, job_id: int) -> None:
             outcome = kind.assemble(job, chunks, output, progress)
         else:
             outcome = kind.run(job, output, progress)
-        _finish_job(job, task_id, output, outcome)
-    if kind.splits:
-        delete_chunk_files(job)
+        if _finish_job(job, task_id, output, outcome) and kind.splits:
+            delete_chunk_files(job)
 
 
 @task(takes_context=True)
@@ -129,7 +128,7 @@ def _finish_chunk(job: Job, chunk: JobChunk, output, outcome: Output) -> None:
             Job.objects.filter(pk=job.pk).update(task_id=run_job.enqueue(job.pk).id)
 
 
-def _finish_job(job: Job, task_id: uuid.UUID, output, outcome: Output) -> None:
+def _finish_job(job: Job, task_id: uuid.UUID, output, outcome: Output) -> bool:
     name = _store(f"jobs/{job.pk}/", output, outcome)
     recorded = Job.objects.filter(
         pk=job.pk, task_id=task_id, state=Job.State.RUNNING
@@ -143,6 +142,7 @@ def _finish_job(job: Job, task_id: uuid.UUID, output, outcome: Output) -> None:
     )
     if not recorded and name:
         default_storage.delete(name)
+    return bool(recorded)
 
 
 def _store(prefix: str, output, outcome: Output) -> str:

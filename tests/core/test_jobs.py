@@ -117,7 +117,7 @@ def test_after_max_attempts_the_job_fails_and_retry_makes_it(
     assert len(set(_contact_numbers(letters_job))) == 5
 
 
-def test_a_chunk_run_twice_leaves_one_result(letters_job):
+def test_a_chunk_task_delivered_twice_runs_once(letters_job):
     chunk = letters_job.chunks.get(index=0)
     _run_workers()
     chunk.refresh_from_db()
