@@ -13,13 +13,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, connections
 from mailmerge import MailMerge
 
 from contacts.models import Contact
@@ -145,7 +146,7 @@ def test_separate_letters_against_the_bare_merge_loop(letter_segments, bench_res
 def test_the_worker_process(letter_segments, bench_results, index):
     segments, user = letter_segments
     label, output = BATCHES[index]
-    job = start_letters_job(user=user, format=output, segment=segments[label])
+    job = _start_job(user=user, format=output, segment=segments[label])
 
     started = time.perf_counter()
     worker = subprocess.run(
@@ -212,7 +213,7 @@ def test_recovery_after_kill_9(letter_segments, bench_results, tmp_path):
     heartbeats = tmp_path / "interrupted"
     with _running_workers(1, heartbeats) as workers:
         started = time.perf_counter()
-        job = start_letters_job(user=user, format=ZIP, segment=segment)
+        job = _start_job(user=user, format=ZIP, segment=segment)
         _wait_for(lambda: _progress(job) >= job.total // 2)
         workers[0].send_signal(signal.SIGKILL)
         workers[0].wait()
@@ -236,12 +237,32 @@ def test_recovery_after_kill_9(letter_segments, bench_results, tmp_path):
 def _time_job(user, segment) -> float:
     """Seconds from queueing a zip of the segment's letters until its file is stored."""
     started = time.perf_counter()
-    job = start_letters_job(user=user, format=ZIP, segment=segment)
+    job = _start_job(user=user, format=ZIP, segment=segment)
     _wait_for(lambda: _progress(job) is None)
     seconds = time.perf_counter() - started
     job.refresh_from_db()
     assert job.state == Job.State.DONE, job.error
     return seconds
+
+
+def _start_job(**arguments) -> Job:
+    """Start a letters job and commit it, so the worker processes see it.
+
+    The test itself runs inside a transaction that is rolled back; a thread has a
+    connection of its own, outside it (the session's data is committed).
+    """
+    started = []
+
+    def start():
+        try:
+            started.append(start_letters_job(**arguments))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    thread.join()
+    return started[0]
 
 
 def _progress(job: Job) -> int | None:

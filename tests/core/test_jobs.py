@@ -10,11 +10,13 @@ import zipfile
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import transaction
 from django.tasks import TaskContext, TaskResultStatus
 from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
+from core.jobs import JobKind, Output, register_job_kind, start_job
 from core.jobs.running import run_job_chunk
 from core.jobs.workers import reap_lost_work
 from core.models import Job, JobChunk
@@ -216,3 +218,35 @@ def test_a_job_page_shows_progress_with_text_in_constant_queries(
     assert 'id="job-progress"' in page
     assert '<span id="job-done">0</span> / 5' in page
     assert "This page updates itself" in page
+
+
+def _count_to_total(job, output, progress):
+    """A one-task kind: counts in one transaction, reporting its phases."""
+    progress(0, phase="Checking")
+    with transaction.atomic():
+        for number in range(1, job.total + 1):
+            progress(number, phase="Counting")
+    output.write(b"counted")
+    return Output(file_name="count.txt", done=job.total, details={})
+
+
+register_job_kind(JobKind(name="count (tests)", run=_count_to_total))
+
+
+def test_a_one_task_job_runs_its_kinds_handler(migration_data, marketing_user):
+    job = start_job(
+        kind="count (tests)",
+        owner=marketing_user,
+        title="Count",
+        parameters={},
+        total=3,
+        language="en",
+    )
+    assert not job.chunks.exists()
+
+    _run_workers()
+
+    job.refresh_from_db()
+    assert (job.state, job.done, job.phase, job.attempts) == ("done", 3, "", 1)
+    with job.result.open("rb") as file:
+        assert file.read() == b"counted"
