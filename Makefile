@@ -18,9 +18,10 @@ run: $(VENV)/.runtime unoserver
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo_data --if-empty $(if $(DATABASE_URL),,--demo-login)
-	# The background worker (big letter batches) runs beside the server and stops with it.
-	DEBUG=true $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker' EXIT; \
+	# Two job workers (big letter batches, in chunks) run beside the server and stop with it.
+	DEBUG=true $(BIN)/python manage.py run_worker & first=$$!; \
+	DEBUG=true $(BIN)/python manage.py run_worker & second=$$!; \
+	trap 'kill $$first $$second' EXIT; \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev unoserver

@@ -147,8 +147,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Background jobs (big letter batches) are rows in the database, run by
-# `manage.py db_worker`: no broker to operate.
+# `manage.py run_worker` (as many as there are cores): no broker to operate.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker whose heartbeat is older than this is taken as dead and its work is
+# queued again (core/jobs/workers.py); the reaper looks every JOB_REAP_SECONDS.
+JOB_STALE_SECONDS = env.float("JOB_STALE_SECONDS", default=30)
+JOB_REAP_SECONDS = env.float("JOB_REAP_SECONDS", default=5)
+# A job or chunk whose worker was lost this many times fails (with a Retry button).
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+# The workers' heartbeat files; workers on several machines must share it.
+JOB_HEARTBEAT_DIR = env.path("JOB_HEARTBEAT_DIR", default=BASE_DIR / "var" / "workers")
+# Separate letters are made this many to a task, so N workers make a batch N× faster.
+LETTERS_PER_CHUNK = env.int("LETTERS_PER_CHUNK", default=250)
+# A combined download of more letters than this comes as a zip of volumes, each
+# made by one task, so a worker's memory is bounded by one volume.
+LETTERS_PER_VOLUME = env.int("LETTERS_PER_VOLUME", default=1000)
 
 # PDF letters: LibreOffice kept warm by unoserver, which runs from its own
 # virtualenv (`make unoserver`). UNOSERVER_PORT names one already running; unset,

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("segments/", include("segmentation.urls")),
     path("interactions/", include("interactions.urls")),
+    path("jobs/", include("core.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

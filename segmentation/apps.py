@@ -13,3 +13,8 @@ class SegmentationConfig(AppConfig):
 
         post_migrate.connect(create_segment_number_series, sender=self)
         post_migrate.connect(create_groups, sender=self)
+
+        from core.jobs import register_job_kind
+        from segmentation.letters.jobs import LETTERS
+
+        register_job_kind(LETTERS)

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from segmentation.letters import views as letters
 from segmentation.models import StepDefinition
@@ -117,15 +118,20 @@ urlpatterns = [
         letters.logged_segment_letters_download,
         name="logged_segment_letters_download",
     ),
-    path("letters/<int:pk>/", letters.letter_batch_detail, name="letter_batch_detail"),
+    # Letter batches are jobs now; their old addresses lead to the job's.
+    path(
+        "letters/<int:pk>/",
+        RedirectView.as_view(pattern_name="core:job_detail"),
+        name="letter_batch_detail",
+    ),
     path(
         "letters/<int:pk>/status/",
-        letters.letter_batch_status,
+        RedirectView.as_view(pattern_name="core:job_status"),
         name="letter_batch_status",
     ),
     path(
         "letters/<int:pk>/download/",
-        letters.letter_batch_download,
+        RedirectView.as_view(pattern_name="core:job_download"),
         name="letter_batch_download",
     ),
 ]

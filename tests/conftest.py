@@ -1,5 +1,6 @@
 import factory.random
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from core.office import UnoServer
@@ -12,6 +13,18 @@ def _same_fake_data_every_run():
     # Factories draw names and addresses from Faker: the same values in every
     # run and whatever ran before, so a failure can be repeated.
     factory.random.reseed_random(FAKE_DATA_SEED)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
+    """On SQLite the test database is a file: worker processes the tests start
+    (manage.py run_worker) must reach the same database."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +43,7 @@ def _english_unless_asked(settings):
 @pytest.fixture(autouse=True)
 def _temporary_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.JOB_HEARTBEAT_DIR = tmp_path / "workers"
 
 
 @pytest.fixture

@@ -264,3 +264,15 @@ class SegmentLineFactory(factory.django.DjangoModelFactory):
 
     segment = factory.SubFactory(SegmentFactory)
     contact = factory.SubFactory(ContactFactory)
+
+
+def segment_with_letters(size: int) -> Segment:
+    """A segment of `size` contacts, each to get the English demo letter."""
+    template = InteractionTemplateFactory(default_language="en")
+    TemplateDocumentFactory(template=template, language="en")
+    segment = SegmentFactory(template=template)
+    contacts = ContactFactory.create_batch(size, language="en")
+    SegmentLine.objects.bulk_create(
+        SegmentLine(segment=segment, contact=contact) for contact in contacts
+    )
+    return segment

@@ -59,12 +59,15 @@ class LetterOutcome:
         return self.written + len(self.failures)
 
 
-def segment_letters(segment: Segment) -> Iterator[Letter]:
-    """The letters of a segment's lines, in line order."""
+def segment_letters(
+    segment: Segment, *, pk_range: tuple[int, int] | None = None
+) -> Iterator[Letter]:
+    """The letters of a segment's lines, in line order (those with first <= pk < stop)."""
+    lines = SegmentLine.objects.filter(segment=segment)
+    if pk_range:
+        lines = lines.filter(pk__gte=pk_range[0], pk__lt=pk_range[1])
     lines = with_effective_values(
-        SegmentLine.objects.filter(segment=segment).select_related(
-            "contact", "contact__company"
-        )
+        lines.select_related("contact", "contact__company")
     ).order_by("pk")
     return _letters_of_lines(segment, lines)
 
@@ -79,13 +82,15 @@ def line_letter(line: SegmentLine) -> Letter:
     return next(_letters_of_lines(line.segment, lines))
 
 
-def logged_letters(logged_segment: LoggedSegment) -> Iterator[Letter]:
-    """The letters of a logged segment, re-merged with what each entry was logged with."""
-    entries = (
-        InteractionLogEntry.objects.filter(logged_segment=logged_segment)
-        .select_related("contact", "contact__company")
-        .order_by("pk")
-    )
+def logged_letters(
+    logged_segment: LoggedSegment, *, pk_range: tuple[int, int] | None = None
+) -> Iterator[Letter]:
+    """The letters of a logged segment, re-merged with what each entry was logged with
+    (those with first <= pk < stop)."""
+    entries = InteractionLogEntry.objects.filter(logged_segment=logged_segment)
+    if pk_range:
+        entries = entries.filter(pk__gte=pk_range[0], pk__lt=pk_range[1])
+    entries = entries.select_related("contact", "contact__company").order_by("pk")
     letter = entry_letter_maker(logged_segment)
     for entry in entries.iterator(chunk_size=ROWS_PER_QUERY):
         yield letter(entry)

@@ -4,7 +4,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +13,6 @@ from interactions.merge_fields import FIELDS
 from interactions.models import LoggedSegment
 from interactions.word_merge import DocumentError
 from segmentation.forms import PersonalDocumentForm
-from segmentation.letters.batches import start_letter_batch
 from segmentation.letters.building import (
     LetterOutcome,
     line_letter,
@@ -25,7 +24,8 @@ from segmentation.letters.building import (
     zip_chunks,
 )
 from segmentation.letters.check import check_letters
-from segmentation.models import LetterBatch, Segment, SegmentLine
+from segmentation.letters.jobs import COMBINED, ZIP, start_letters_job
+from segmentation.models import Segment, SegmentLine
 from segmentation.services import personalise_line
 
 # More letters than this are made by the background worker, not in the request.
@@ -131,74 +131,17 @@ def _in_background(
                 ),
             },
         )
-    batch = start_letter_batch(
+    job = start_letters_job(
         user=request.user,
-        combined=combined,
+        format=COMBINED if combined else ZIP,
         segment=segment,
         logged_segment=logged_segment,
     )
     messages.info(
         request,
-        _("%(count)d letters are being made in the background.")
-        % {"count": batch.total},
+        _("%(count)d letters are being made in the background.") % {"count": job.total},
     )
-    return redirect(batch)
-
-
-@permission_required("segmentation.view_segment", raise_exception=True)
-def letter_batch_detail(request, pk):
-    """A background batch: a progress bar, then the download and any failed letters."""
-    return render(
-        request,
-        "segmentation/letterbatch_detail.html",
-        {"batch": _own_batch(request, pk)},
-    )
-
-
-@permission_required("segmentation.view_segment", raise_exception=True)
-def letter_batch_status(request, pk):
-    """The batch's progress, for the progress bar."""
-    batch = _own_batch(request, pk)
-    return JsonResponse(
-        {
-            "status": batch.status,
-            "handled": batch.handled,
-            "total": batch.total,
-            "done": batch.status
-            in (LetterBatch.Status.DONE, LetterBatch.Status.FAILED),
-        }
-    )
-
-
-@permission_required("segmentation.view_segment", raise_exception=True)
-def letter_batch_download(request, pk):
-    batch = _own_batch(request, pk)
-    if not batch.file:
-        if batch.status == LetterBatch.Status.FAILED:
-            messages.error(
-                request, _("These letters could not be made; there is no file.")
-            )
-        else:
-            messages.info(
-                request,
-                _(
-                    "The letters are not ready yet; the Download button appears "
-                    "here when they are."
-                ),
-            )
-        return redirect(batch)
-    return FileResponse(
-        batch.file.open("rb"),
-        as_attachment=True,
-        filename=batch.file.name.rsplit("/", 1)[-1],
-    )
-
-
-def _own_batch(request, pk) -> LetterBatch:
-    batches = LetterBatch.objects.all()
-    if not request.user.is_superuser:
-        batches = batches.filter(created_by=request.user)
-    return get_object_or_404(batches, pk=pk)
+    return redirect(job)
 
 
 @permission_required("segmentation.view_segment", raise_exception=True)

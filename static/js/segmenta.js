@@ -51,19 +51,21 @@ function initMultiSelects() {
 }
 document.addEventListener("DOMContentLoaded", initMultiSelects);
 
-// A letter batch page follows the worker's progress, then reloads to offer the file.
-function followLetterBatch() {
-  const card = document.querySelector("[data-batch-status][data-batch-running='1']");
+// A job's page follows the worker's progress, then reloads to offer the file.
+function followJob() {
+  const card = document.querySelector("[data-job-status][data-job-running='1']");
   if (!card) {
     return;
   }
   const poll = () => {
-    fetch(card.dataset.batchStatus, { headers: { Accept: "application/json" } })
+    fetch(card.dataset.jobStatus, { headers: { Accept: "application/json" } })
       .then((response) => response.json())
       .then((state) => {
-        document.getElementById("batch-progress").value = state.handled;
-        document.getElementById("batch-handled").textContent = state.handled;
-        if (state.done) {
+        document.getElementById("job-progress").value = state.done;
+        document.getElementById("job-done").textContent = state.done.toLocaleString();
+        document.getElementById("job-state").textContent = state.state_label;
+        document.getElementById("job-phase").textContent = state.phase ? ` · ${state.phase}` : "";
+        if (state.finished) {
           window.location.reload();
         } else {
           window.setTimeout(poll, 1000);
@@ -73,4 +75,4 @@ function followLetterBatch() {
   };
   window.setTimeout(poll, 1000);
 }
-document.addEventListener("DOMContentLoaded", followLetterBatch);
+document.addEventListener("DOMContentLoaded", followJob);

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.models import Job
 from interactions.models import CompanyInformation
 from segmentation.letters import views as letter_views
-from segmentation.models import LetterBatch
 from segmentation.services import add_contacts_by_hand, log_segment, update_line
 from tests import word_files
 from tests.factories import (
@@ -23,7 +23,6 @@ from tests.factories import (
     SalespersonFactory,
     SegmentFactory,
     TemplateDocumentFactory,
-    UserFactory,
     WordDocumentFactory,
 )
 
@@ -396,38 +395,27 @@ def test_many_letters_are_made_by_the_worker_with_progress_and_failures(
         follow=True,
     )
 
-    batch = LetterBatch.objects.get()
-    assert response.redirect_chain[-1][0] == batch.get_absolute_url()
+    job = Job.objects.get()
+    assert response.redirect_chain[-1][0] == job.get_absolute_url()
     assert "2 letters are being made in the background." in response.content.decode()
-    assert batch.status == "queued"
+    assert job.state == "queued"
 
-    call_command(
-        "db_worker", batch=True, startup_delay=False, reload=False, verbosity=0
-    )
+    call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
 
-    batch.refresh_from_db()
-    assert (batch.status, batch.handled, batch.total) == ("done", 2, 2)
-    assert batch.failures[0][1] == "There is no Word document for this letter."
-    status = marketing_client.get(
-        reverse("segmentation:letter_batch_status", args=[batch.pk])
-    ).json()
-    assert status == {"status": "done", "handled": 2, "total": 2, "done": True}
-    page = marketing_client.get(batch.get_absolute_url()).content.decode()
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == ("done", 2, 2)
+    assert job.details["failures"][0][1] == "There is no Word document for this letter."
+    status = marketing_client.get(reverse("core:job_status", args=[job.pk])).json()
+    assert status["state"] == "done"
+    assert (status["done"], status["total"], status["finished"]) == (2, 2, True)
+    page = marketing_client.get(job.get_absolute_url()).content.decode()
     assert "Letters that could not be made" in page
     download = marketing_client.get(
-        reverse("segmentation:letter_batch_download", args=[batch.pk])
+        reverse("segmentation:letter_batch_download", args=[job.pk]), follow=True
     )
     with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as archive:
         assert len([name for name in archive.namelist() if name.endswith(".docx")]) == 1
-
-
-def test_another_users_letter_batch_is_not_found(client, segment):
-    batch = LetterBatch.objects.create(
-        segment=segment, segment_number=segment.number, created_by=UserFactory()
-    )
-    client.force_login(UserFactory(username="mia", groups=["Marketing"]))
-
-    assert client.get(batch.get_absolute_url()).status_code == 404
+        assert "failures.txt" in archive.namelist()
 
 
 def test_outsiders_cannot_download_letters(outsider_client, segment):

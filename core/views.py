@@ -1,0 +1,78 @@
+"""Job pages: one job (progress, error, download, Retry) and the user's recent jobs."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.jobs import job_kind, retry_job
+from core.models import Job
+
+RECENT_JOBS = 50
+
+
+def job_list(request):
+    """My jobs: the user's recent jobs, newest first."""
+    jobs = Job.objects.filter(owner=request.user).defer("parameters", "details")
+    return render(request, "core/job_list.html", {"jobs": jobs[:RECENT_JOBS]})
+
+
+def job_detail(request, pk):
+    """One job: its state and progress, then its file, or its error and Retry."""
+    job = _own_job(request, pk)
+    return render(
+        request,
+        "core/job_detail.html",
+        {
+            "job": job,
+            "failures_heading": job_kind(job.kind).failures_heading,
+            "failures": job.details.get("failures", []),
+        },
+    )
+
+
+def job_status(request, pk):
+    """The job's progress, for its page to follow (JSON)."""
+    job = _own_job(request, pk)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": job.get_state_display(),
+            "phase": job.phase,
+            "done": job.done,
+            "total": job.total,
+            "finished": job.is_finished,
+        }
+    )
+
+
+def job_download(request, pk):
+    job = _own_job(request, pk)
+    if job.state != Job.State.DONE or not job.result:
+        raise Http404(_("This job has no file."))
+    return FileResponse(
+        job.result.open("rb"), as_attachment=True, filename=job.result_name
+    )
+
+
+@require_POST
+def job_retry(request, pk):
+    """Retry: run a failed job again, from its last finished chunk."""
+    job = _own_job(request, pk)
+    try:
+        retry_job(job, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The job is being tried again."))
+    return redirect(job)
+
+
+def _own_job(request, pk) -> Job:
+    """Jobs are their owner's (and a superuser's); others are told none exists."""
+    jobs = Job.objects.all()
+    if not request.user.is_superuser:
+        jobs = jobs.filter(owner=request.user)
+    return get_object_or_404(jobs, pk=pk)
