@@ -50,7 +50,18 @@ def job_status(request, pk):
 
 def job_download(request, pk):
     job = _own_job(request, pk)
-    if job.state != Job.State.DONE or not job.result:
+    if job.state == Job.State.FAILED:
+        messages.error(request, _("This job failed; it made no file."))
+        return redirect(job)
+    if job.state != Job.State.DONE:
+        messages.info(
+            request,
+            _(
+                "The file is not ready yet; the Download button appears here when it is."
+            ),
+        )
+        return redirect(job)
+    if not job.result:
         raise Http404(_("This job has no file."))
     return FileResponse(
         job.result.open("rb"), as_attachment=True, filename=job.result_name

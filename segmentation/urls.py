@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from segmentation.letters import views as letters
 from segmentation.models import StepDefinition
@@ -119,19 +118,4 @@ urlpatterns = [
         name="logged_segment_letters_download",
     ),
     # Letter batches are jobs now; their old addresses lead to the job's.
-    path(
-        "letters/<int:pk>/",
-        RedirectView.as_view(pattern_name="core:job_detail"),
-        name="letter_batch_detail",
-    ),
-    path(
-        "letters/<int:pk>/status/",
-        RedirectView.as_view(pattern_name="core:job_status"),
-        name="letter_batch_status",
-    ),
-    path(
-        "letters/<int:pk>/download/",
-        RedirectView.as_view(pattern_name="core:job_download"),
-        name="letter_batch_download",
-    ),
 ]

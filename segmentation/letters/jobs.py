@@ -33,6 +33,10 @@ from segmentation.models import Segment, SegmentLine
 
 KIND = "letters"
 ZIP, COMBINED = "zip", "combined"
+FORMAT_LABELS = {
+    ZIP: gettext_lazy("separate letters"),
+    COMBINED: gettext_lazy("One combined document"),
+}
 FAILURES_FILE = "failures.txt"
 
 
@@ -59,7 +63,8 @@ def start_letters_job(
     return start_job(
         kind=KIND,
         owner=user,
-        title=_("Letters · %(number)s") % {"number": number},
+        title=_("Letters · %(number)s · %(format)s")
+        % {"number": number, "format": FORMAT_LABELS[format]},
         parameters={
             "segment": segment.pk if segment else None,
             "logged_segment": logged_segment.pk if logged_segment else None,

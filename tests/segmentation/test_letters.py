@@ -411,7 +411,7 @@ def test_many_letters_are_made_by_the_worker_with_progress_and_failures(
     page = marketing_client.get(job.get_absolute_url()).content.decode()
     assert "Letters that could not be made" in page
     download = marketing_client.get(
-        reverse("segmentation:letter_batch_download", args=[job.pk]), follow=True
+        reverse("core:job_download", args=[job.pk]), follow=True
     )
     with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as archive:
         assert len([name for name in archive.namelist() if name.endswith(".docx")]) == 1
