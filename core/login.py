@@ -1,4 +1,4 @@
-"""The login's guard against guessing passwords (django-axes): whose address, what a lockout shows."""
+"""The guard against guessing passwords (django-axes): whose address, what a lockout shows."""
 
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm

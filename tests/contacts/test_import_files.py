@@ -114,7 +114,7 @@ def test_an_xlsx_with_rows_past_the_limit_is_refused_however_empty_between(
 
 def test_a_csv_with_rows_past_the_limit_is_refused(marketing_client, settings):
     settings.CONTACT_IMPORT_MAX_ROWS = 2
-    csv = "name\nA\nB\nC\n".encode()
+    csv = b"name\nA\nB\nC\n"
 
     response = _upload(marketing_client, csv, "contacts.csv")
 
