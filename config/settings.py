@@ -5,6 +5,7 @@ DEBUG, SECRET_KEY and ALLOWED_HOSTS come from the environment with defaults that
 are safe on a developer's machine.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "django_countries",
     "django_tasks_db",
+    "axes",
 ]
 LOCAL_APPS = [
     "core",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +116,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes refuses a login after AXES_FAILURE_LIMIT wrong passwords, before it
+# checks the password, so it must be the first backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+# The pair, not each alone: by user alone, anyone could lock a colleague out from
+# anywhere; by address alone, one office behind one NAT (or every user behind the
+# proxy, until its forwarded header is trusted) would be locked out together.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.login.locked_out"
+# The client's address: REMOTE_ADDR until a trusted proxy header is configured.
+AXES_CLIENT_IP_CALLABLE = "core.login.client_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -145,6 +165,9 @@ STORAGES = {
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# What a contact import reads at most, whatever a file declares.
+CONTACT_IMPORT_MAX_ROWS = env.int("CONTACT_IMPORT_MAX_ROWS", default=1_000_000)
+CONTACT_IMPORT_MAX_COLUMNS = env.int("CONTACT_IMPORT_MAX_COLUMNS", default=200)
 
 # Background jobs (big letter batches) are rows in the database, run by
 # `manage.py run_worker` (as many as there are cores): no broker to operate.

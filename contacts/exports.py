@@ -1,51 +1,26 @@
 """Export of a contact queryset to CSV (streamed) or XLSX, in the import's columns."""
 
-import csv
-import tempfile
-
 from django.db import connection
 from django.db.models import F, OuterRef, StringAgg, Subquery, Value
 from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
 
 from contacts.imports import COLUMNS, RELATION_COLUMNS
 from contacts.models import Contact
+from core.exports import csv_response, xlsx_response
 
 CHUNK_SIZE = 2_000
-XLSX_MAX_ROWS = 1_048_575
 
 
 def export_csv(queryset) -> StreamingHttpResponse:
-    """Stream the contacts as UTF-8 CSV (with a BOM, so Excel reads the accents)."""
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(COLUMNS)
-        for row in _values(queryset):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
-    return response
+    """Stream the contacts as UTF-8 CSV."""
+    return csv_response(COLUMNS, _values(queryset), file_name="contacts.csv")
 
 
 def export_xlsx(queryset) -> FileResponse:
     """Write the contacts into an Excel workbook on disk and send it."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Contacts")
-    sheet.append(COLUMNS)
-    for row in _values(queryset[:XLSX_MAX_ROWS]):
-        sheet.append(row)
-    # FileResponse closes the file once it has been sent.
-    output = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(output, as_attachment=True, filename="contacts.xlsx")
+    return xlsx_response(
+        COLUMNS, _values(queryset), file_name="contacts.xlsx", sheet_name="Contacts"
+    )
 
 
 def _values(queryset):

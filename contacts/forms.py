@@ -7,6 +7,7 @@ from contacts.fields import CONTACT_FIELDS
 from contacts.imports import MAX_FILE_SIZE
 from contacts.models import Contact
 from contacts.widgets import ContactPicker
+from core.ids import IdChoiceField, IdMultipleChoiceField
 
 
 class ContactForm(forms.ModelForm):
@@ -22,6 +23,15 @@ class ContactForm(forms.ModelForm):
             "industry_groups": forms.CheckboxSelectMultiple,
             "business_relations": forms.CheckboxSelectMultiple,
             "language": forms.TextInput(attrs={"placeholder": "en, sv, fr, cs…"}),
+        }
+        field_classes = {
+            "company": IdChoiceField,
+            "salesperson": IdChoiceField,
+            "territory": IdChoiceField,
+            "mailing_groups": IdMultipleChoiceField,
+            "job_responsibilities": IdMultipleChoiceField,
+            "industry_groups": IdMultipleChoiceField,
+            "business_relations": IdMultipleChoiceField,
         }
 
     def __init__(self, *args, **kwargs):

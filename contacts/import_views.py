@@ -43,7 +43,12 @@ def _own_import(request, pk) -> ContactImport:
 @permission_required("contacts.view_contactimport", raise_exception=True)
 def contact_import_detail(request, pk):
     contact_import = _own_import(request, pk)
-    headers, rows = preview_rows(contact_import)
+    try:
+        headers, rows = preview_rows(contact_import)
+    except ValidationError as error:
+        # Read at upload, the file can be refused now by a limit lowered since.
+        messages.error(request, " ".join(error.messages))
+        headers, rows = [], []
     return render(
         request,
         "contacts/contactimport_detail.html",

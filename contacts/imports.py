@@ -6,12 +6,8 @@ seconds for 100,000 rows. Here every row is checked in plain Python against
 reference data loaded once, and the rows are loaded with COPY (contacts.bulk).
 """
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -19,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
-from openpyxl import load_workbook
 
 from contacts.bulk import db_timestamp, insert_links, insert_rows, reserve_ids
 from contacts.fields import CONTACT_FIELDS
+from contacts.import_files import read_table
 from contacts.models import (
     BusinessRelation,
     Contact,
@@ -38,7 +34,6 @@ from contacts.models import (
 from contacts.numbering import take_numbers
 from core.users import User
 
-MAX_ROWS = 1_000_000
 MAX_FILE_SIZE = 50 * 1024 * 1024
 ERRORS_KEPT = 200
 PREVIEW_ROWS = 20
@@ -107,39 +102,6 @@ class RowCheck:
             self.errors.append((row, column, message))
 
 
-def normalise_header(header) -> str:
-    return re.sub(r"[\s\-]+", "_", str(header or "").strip().lower())
-
-
-def read_table(file, *, file_name: str) -> tuple[list[str], Iterator[list]]:
-    """The header row and an iterator over the data rows of a CSV or XLSX file."""
-    if Path(file_name).suffix.lower() == ".xlsx":
-        try:
-            sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
-        except Exception as error:
-            raise ValidationError(
-                _("This is not a readable Excel (.xlsx) file.")
-            ) from error
-        rows = sheet.iter_rows(values_only=True)
-    else:
-        raw = file.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValidationError(
-                _(
-                    "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."
-                )
-            ) from error
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers = next(rows, None)
-    if not headers or not any(headers):
-        raise ValidationError(_("The file is empty: it has no header row."))
-    return [normalise_header(header) for header in headers], rows
-
-
 def check_rows(headers: list[str], rows) -> RowCheck:
     """Check every row against the reference data; prepare the valid ones for loading."""
     result = RowCheck()
@@ -153,10 +115,6 @@ def check_rows(headers: list[str], rows) -> RowCheck:
     for row_number, values in enumerate(rows, start=2):
         if not any(value not in (None, "") for value in values):
             continue
-        if len(records) >= MAX_ROWS:
-            raise ValidationError(
-                _("The file has more than %(max)d rows.") % {"max": MAX_ROWS}
-            )
         records.append((row_number, _cells(values, positions)))
     if not records:
         raise ValidationError(_("The file has a header row but no contacts."))

@@ -76,7 +76,10 @@ def contact_search(request):
     contacts = Contact.objects.order_by("name", "number")
     if request.GET.get("type") in Contact.Type.values:
         contacts = contacts.filter(type=request.GET["type"])
-    if term:
+    if "\x00" in term:
+        # No text holds a NUL, and PostgreSQL refuses one in a query.
+        contacts = contacts.none()
+    elif term:
         contacts = contacts.filter(
             Q(number__istartswith=term) | Q(name__icontains=term)
         )

@@ -3,6 +3,8 @@
 from django import forms
 from django.urls import reverse_lazy
 
+from core.ids import is_id
+
 
 class ContactPicker(forms.Select):
     """A select that renders only the chosen contacts; Tom Select searches the rest.
@@ -24,7 +26,8 @@ class ContactPicker(forms.Select):
         return context
 
     def optgroups(self, name, value, attrs=None):
-        selected = {str(item) for item in value if item}
+        # The value comes back from the request as typed: only ids are looked up.
+        selected = {str(item) for item in value if is_id(item)}
         chosen = self.choices.queryset.filter(pk__in=selected) if selected else []
         options = (
             []

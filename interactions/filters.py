@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, Salesperson
 from contacts.widgets import ContactPicker
+from core.ids import IdChoiceFilter, IdNumberFilter
 from interactions.models import (
     Campaign,
     DeliveryStatus,
@@ -29,33 +30,31 @@ def filter_yes_no(queryset, name, value):
 class InteractionLogFilter(django_filters.FilterSet):
     """Who, what, when: the filters of the Interaction Log."""
 
-    contact = django_filters.ModelChoiceFilter(
+    contact = IdChoiceFilter(
         label=_("Contact"),
         queryset=Contact.objects.all(),
         widget=ContactPicker(),
     )
-    contact_company = django_filters.ModelChoiceFilter(
+    contact_company = IdChoiceFilter(
         label=_("Company"),
         queryset=Contact.objects.filter(type=Contact.Type.COMPANY),
         widget=ContactPicker(contact_type=Contact.Type.COMPANY),
     )
-    template = django_filters.ModelChoiceFilter(
+    template = IdChoiceFilter(
         label=_("Interaction template"), queryset=InteractionTemplate.objects.all()
     )
-    group = django_filters.ModelChoiceFilter(
+    group = IdChoiceFilter(
         label=_("Interaction group"), queryset=InteractionGroup.objects.all()
     )
-    salesperson = django_filters.ModelChoiceFilter(
+    salesperson = IdChoiceFilter(
         label=_("Salesperson"), queryset=Salesperson.objects.all()
     )
-    campaign = django_filters.ModelChoiceFilter(
-        label=_("Campaign"), queryset=Campaign.objects.all()
-    )
+    campaign = IdChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.all())
     date = django_filters.DateFromToRangeFilter(
         label=_("Date (from – to)"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
-    logged_segment = django_filters.NumberFilter(
+    logged_segment = IdNumberFilter(
         label=_("Logged segment no."),
         widget=forms.NumberInput(attrs={"min": 1}),
     )
@@ -102,9 +101,7 @@ class LoggedSegmentFilter(django_filters.FilterSet):
         label=_("Created (from – to)"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
-    campaign = django_filters.ModelChoiceFilter(
-        label=_("Campaign"), queryset=Campaign.objects.all()
-    )
+    campaign = IdChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.all())
     cancelled = django_filters.ChoiceFilter(
         label=_("Cancelled"),
         choices=YES_NO,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from contacts.widgets import ContactPicker
+from core.ids import IdChoiceField, SelectedIdsField
 from interactions.models import Evaluation, InteractionTemplate
 from interactions.word_merge import DocumentError, read_merge_fields
 from interactions.word_package import MAX_DOCUMENT_BYTES, too_large_message
@@ -19,13 +20,13 @@ AUTOMATIC = "auto"
 class InteractionForm(forms.Form):
     """Create Interaction for one contact; empty fields take the template's defaults."""
 
-    contact = forms.ModelChoiceField(
+    contact = IdChoiceField(
         label=_("Contact"),
         queryset=Contact.objects.all(),
         required=False,
         widget=ContactPicker(),
     )
-    template = forms.ModelChoiceField(
+    template = IdChoiceField(
         label=_("Interaction template"),
         queryset=InteractionTemplate.objects.select_related("group"),
         required=False,
@@ -48,7 +49,7 @@ class InteractionForm(forms.Form):
         + CorrespondenceType.choices,
         initial=AUTOMATIC,
     )
-    salesperson = forms.ModelChoiceField(
+    salesperson = IdChoiceField(
         label=_("Salesperson"), queryset=Salesperson.objects.all(), required=False
     )
     evaluation = forms.ChoiceField(
@@ -133,24 +134,6 @@ class WordUploadField(forms.FileField):
         except DocumentError as error:
             raise forms.ValidationError(str(error), code="not_a_document") from error
         return {"name": upload.name, "data": content}
-
-
-class SelectedIdsField(forms.Field):
-    """The primary keys of the rows ticked in a list (checkboxes named alike)."""
-
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {
-        "required": _("Select at least one row."),
-        "invalid": _("The selection is not valid; reload the page and try again."),
-    }
-
-    def to_python(self, value):
-        try:
-            return sorted({int(item) for item in value or []})
-        except (TypeError, ValueError) as error:
-            raise forms.ValidationError(
-                self.error_messages["invalid"], code="invalid"
-            ) from error
 
 
 class LogEntryActionForm(forms.Form):

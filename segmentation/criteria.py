@@ -28,6 +28,7 @@ from contacts.models import (
     Salesperson,
     Territory,
 )
+from core.ids import IdMultipleChoiceFilter
 from interactions.models import (
     Campaign,
     Evaluation,
@@ -53,6 +54,9 @@ INTERACTION_FILTERS = [
 ]
 
 
+DAMAGED_CRITERIA = gettext_lazy(
+    "These criteria are damaged: they are not a list of criteria and their values."
+)
 LINKED_MODELS = {MailingGroup, IndustryGroup, BusinessRelation, JobResponsibility}
 
 
@@ -224,7 +228,7 @@ class ContactCriteria(django_filters.FilterSet):
         method=_collected,
         widget=forms.CheckboxInput,
     )
-    logged_segment = django_filters.ModelMultipleChoiceFilter(
+    logged_segment = IdMultipleChoiceFilter(
         distinct=False,
         label=gettext_lazy("In logged segment"),
         queryset=LoggedSegment.objects.all(),
@@ -325,13 +329,18 @@ def split_values(value: str, *, upper: bool = False) -> list[str]:
 
 
 def criteria_for(parameters: dict | None) -> ContactCriteria:
-    """A bound criteria filter set for stored parameters (values as lists of strings)."""
-    data = MultiValueDict(
-        {
-            name: value if isinstance(value, list) else [value]
-            for name, value in (parameters or {}).items()
-        }
-    )
+    """A bound criteria filter set for stored parameters (values as lists of strings).
+
+    ValidationError if the parameters are not shaped so: stored JSON can hold anything.
+    """
+    if not isinstance(parameters, dict | None):
+        raise ValidationError(DAMAGED_CRITERIA)
+    data = MultiValueDict()
+    for name, value in (parameters or {}).items():
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, str | int | float) for item in values):
+            raise ValidationError(DAMAGED_CRITERIA)
+        data.setlist(name, [str(item) for item in values])
     return ContactCriteria(data, queryset=Contact.objects.all())
 
 

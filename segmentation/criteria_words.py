@@ -1,5 +1,6 @@
 """Criteria parameters in words: "Mailing group = NEWSLETTER and City = Brno"."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -10,7 +11,12 @@ from segmentation.criteria import HAS_NOT, INTERACTION_FILTERS, criteria_for
 
 def describe(parameters: dict | None) -> str:
     """The criteria in words: "Mailing group = NEWSLETTER and City = Brno"."""
-    criteria = criteria_for(parameters)
+    try:
+        criteria = criteria_for(parameters)
+    except ValidationError as damaged:
+        return _("(criteria no longer valid: %(errors)s)") % {
+            "errors": " ".join(damaged.messages)
+        }
     if not criteria.is_valid():
         return _("(criteria no longer valid: %(errors)s)") % {
             "errors": "; ".join(" ".join(errors) for errors in criteria.errors.values())

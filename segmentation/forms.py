@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from contacts.widgets import ContactsPicker
-from interactions.forms import SelectedIdsField, WordUploadField
+from core.ids import IdChoiceField, IdMultipleChoiceField, SelectedIdsField
+from interactions.forms import WordUploadField
 from interactions.models import InteractionTemplate, LoggedSegment
 from segmentation.criteria import NO_TYPE, split_values
 from segmentation.models import SavedCriteria, Segment, SegmentLine, StepDefinition
@@ -146,7 +147,7 @@ class StepForm(forms.Form):
 
 
 class AddLinesForm(forms.Form):
-    contacts = forms.ModelMultipleChoiceField(
+    contacts = IdMultipleChoiceField(
         label=_("Contacts"),
         queryset=Contact.objects.all(),
         widget=ContactsPicker(),
@@ -244,13 +245,13 @@ class ReuseForm(forms.Form):
 
 
 class ReuseCriteriaForm(ReuseForm):
-    saved_criteria = forms.ModelChoiceField(
+    saved_criteria = IdChoiceField(
         label=_("Saved criteria"), queryset=SavedCriteria.objects.all()
     )
 
 
 class ReuseSegmentForm(ReuseForm):
-    logged_segment = forms.ModelChoiceField(
+    logged_segment = IdChoiceField(
         label=_("Logged segment"), queryset=LoggedSegment.objects.all()
     )
 

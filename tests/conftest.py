@@ -1,11 +1,36 @@
+import os
+
 import factory.random
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from core.office import UnoServer
 from tests.factories import FAKE_DATA_SEED, UserFactory
 from tests.smtp import SmtpServer
+
+# Property tests (Hypothesis) try a bounded number of inputs on every run and
+# database, with no deadline (a page on a busy CI machine is slow, not wrong).
+# Their tests take function-scoped fixtures (the database, a logged-in client) on
+# purpose: every example only reads, so one setup serves them all.
+hypothesis_settings.register_profile(
+    "segmenta",
+    max_examples=40,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# `HYPOTHESIS_PROFILE=thorough` searches longer, and differently on every run.
+hypothesis_settings.register_profile(
+    "thorough",
+    parent=hypothesis_settings.get_profile("segmenta"),
+    max_examples=500,
+    derandomize=False,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "segmenta"))
 
 
 @pytest.fixture(autouse=True)

@@ -51,6 +51,9 @@ class SegmentListView(PermissionRequiredMixin, ListView):
             line_count=Coalesce(_line_count(), 0)
         )
         term = self.request.GET.get("q", "").strip()
+        if "\x00" in term:
+            # No text holds a NUL, and PostgreSQL refuses one in a query.
+            return segments.none()
         if term:
             segments = segments.filter(
                 Q(number__icontains=term) | Q(description__icontains=term)

@@ -72,10 +72,16 @@ def segment_step(request, pk, action):
                 messages.success(request, _step_message(step))
                 return redirect(segment)
         else:
-            preview = preview_step(
-                segment, action, criteria=parameters, options=options.cleaned_data
-            )
-            preview["description"] = describe(parameters)
+            # The form reads the last of repeated values, the stored criteria every
+            # non-empty one: ?type=0&type= passes the form and is refused here.
+            try:
+                preview = preview_step(
+                    segment, action, criteria=parameters, options=options.cleaned_data
+                )
+            except ValidationError as error:
+                options.add_error(None, error)
+            else:
+                preview["description"] = describe(parameters)
     return render(
         request,
         "segmentation/segment_step.html",

