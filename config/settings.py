@@ -132,6 +132,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.login.locked_out"
 # The client's address: REMOTE_ADDR until a trusted proxy header is configured.
 AXES_CLIENT_IP_CALLABLE = "core.login.client_address"
+# Its start-up banner on every manage.py command is noise; lockouts are still logged.
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
