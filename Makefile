@@ -17,7 +17,7 @@ run: $(VENV)/.runtime unoserver
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/python manage.py load_demo_data --if-empty $(if $(DATABASE_URL),,--demo-login)
+	DEBUG=true $(BIN)/python manage.py load_demo_data --if-empty $(if $(DATABASE_URL),,--demo-login)
 	# Two job workers (big letter batches, in chunks) run beside the server and stop with it.
 	DEBUG=true $(BIN)/python manage.py run_worker & first=$$!; \
 	DEBUG=true $(BIN)/python manage.py run_worker & second=$$!; \

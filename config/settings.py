@@ -154,8 +154,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Nothing serves MEDIA_URL: stored files go out only through views that check
+# who asks (core/files.py), so no web server may serve MEDIA_ROOT either.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Who sends a stored file once a view has allowed it: Django (empty), or the web
+# server in front, told by a header: "X-Accel-Redirect" (nginx; the file's name
+# follows SENDFILE_URL_PREFIX, an `internal` location) or "X-Sendfile" (Apache
+# mod_xsendfile; the file's path).
+SENDFILE_HEADER = env("SENDFILE_HEADER", default="")
+SENDFILE_URL_PREFIX = env("SENDFILE_URL_PREFIX", default="/protected-files/")
+if SENDFILE_HEADER not in ("", "X-Accel-Redirect", "X-Sendfile"):
+    raise ImproperlyConfigured(
+        "SENDFILE_HEADER must be empty, X-Accel-Redirect (nginx) or X-Sendfile (Apache)."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.fields import CONTACT_FIELDS, CONTACT_FIELDSETS
@@ -101,6 +104,8 @@ class ContactAdmin(admin.ModelAdmin):
 
 @admin.register(ContactImport)
 class ContactImportAdmin(admin.ModelAdmin):
+    """Read-only; a user sees their own imports, admins everyone's."""
+
     list_display = [
         "original_name",
         "status",
@@ -112,7 +117,30 @@ class ContactImportAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status"]
     search_fields = ["original_name"]
-    readonly_fields = [field.name for field in ContactImport._meta.fields]
+    # The file is linked through the view that checks who asks, never its storage URL.
+    exclude = ["file"]
+    readonly_fields = [
+        "download" if field.name == "file" else field.name
+        for field in ContactImport._meta.fields
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None
+            or obj.uploaded_by_id == request.user.pk
+            or request.user.has_perm("contacts.view_every_contactimport")
+        )
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("contacts:contact_import_file", args=[obj.pk]),
+            gettext("Download %(name)s") % {"name": obj.original_name},
+        )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from contacts.forms import ContactImportForm
 from contacts.imports import COLUMNS, import_contacts, preview_import, preview_rows
 from contacts.models import ContactImport
+from core.files import serve_file
 
 
 @permission_required(
@@ -54,6 +55,15 @@ def contact_import_detail(request, pk):
         "contacts/contactimport_detail.html",
         {"contact_import": contact_import, "headers": headers, "rows": rows},
     )
+
+
+@permission_required("contacts.view_contactimport", raise_exception=True)
+def contact_import_file(request, pk):
+    """The uploaded file, for its owner and admins only."""
+    contact_import = get_object_or_404(
+        ContactImport.objects.visible_to(request.user), pk=pk
+    )
+    return serve_file(contact_import.file, download_name=contact_import.original_name)
 
 
 @require_POST

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.files import PrivateUploadTo
+
 
 class CorrespondenceType(models.TextChoices):
     """How a contact prefers to receive letters; shared by contacts, templates and segments."""
@@ -281,6 +283,14 @@ class Contact(models.Model):
         return self if self.is_company else self.company
 
 
+class ContactImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ContactImportQuerySet":
+        """The user's own imports; everyone's with view_every_contactimport (admins)."""
+        if user.has_perm("contacts.view_every_contactimport"):
+            return self
+        return self.filter(uploaded_by_id=user.pk)
+
+
 class ContactImport(models.Model):
     """An uploaded CSV/XLSX file of contacts, previewed before it is imported."""
 
@@ -288,7 +298,7 @@ class ContactImport(models.Model):
         PREVIEWED = "previewed", _("Previewed")
         IMPORTED = "imported", _("Imported")
 
-    file = models.FileField(_("file"), upload_to="contact-imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("contact-imports"))
     original_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
@@ -312,10 +322,15 @@ class ContactImport(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
 
+    objects = ContactImportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at"]
         verbose_name = _("contact import")
         verbose_name_plural = _("contact imports")
+        permissions = [
+            ("view_every_contactimport", _("Can view every user's contact imports"))
+        ]
 
     def __str__(self):
         return self.original_name

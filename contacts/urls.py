@@ -25,6 +25,11 @@ urlpatterns = [
         name="contact_import_detail",
     ),
     path(
+        "imports/<int:pk>/file/",
+        import_views.contact_import_file,
+        name="contact_import_file",
+    ),
+    path(
         "imports/<int:pk>/run/",
         import_views.contact_import_run,
         name="contact_import_run",

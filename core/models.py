@@ -4,10 +4,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import private_file_name
+
 
 def job_file_path(job: "Job", file_name: str) -> str:
-    """One folder per job: its chunks' files and its result."""
-    return f"jobs/{job.pk}/{file_name}"
+    """One folder per job (its result, its chunks' files), each file in a random folder."""
+    return private_file_name(f"jobs/{job.pk}", file_name)
+
+
+def chunk_file_path(chunk: "JobChunk", file_name: str) -> str:
+    return private_file_name(
+        f"jobs/{chunk.job_id}/chunks", f"{chunk.index}-{file_name}"
+    )
 
 
 class Job(models.Model):
@@ -27,7 +35,7 @@ class Job(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="jobs",
     )
     kind = models.CharField(_("kind"), max_length=50)
@@ -107,7 +115,9 @@ class JobChunk(models.Model):
     done = models.PositiveIntegerField(_("done"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     task_id = models.UUIDField(_("task"), null=True, blank=True)
-    result = models.FileField(_("result"), max_length=300, blank=True)
+    result = models.FileField(
+        _("result"), upload_to=chunk_file_path, max_length=300, blank=True
+    )
     details = models.JSONField(_("details"), default=dict, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

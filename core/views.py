@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import serve_file
 from core.jobs import job_kind, retry_job
 from core.models import Job
 
@@ -49,6 +50,7 @@ def job_status(request, pk):
 
 
 def job_download(request, pk):
+    """The job's file, for its owner (and a superuser) only."""
     job = _own_job(request, pk)
     if job.state == Job.State.FAILED:
         messages.error(request, _("This job failed; it made no file."))
@@ -63,9 +65,7 @@ def job_download(request, pk):
         return redirect(job)
     if not job.result:
         raise Http404(_("This job has no file."))
-    return FileResponse(
-        job.result.open("rb"), as_attachment=True, filename=job.result_name
-    )
+    return serve_file(job.result, download_name=job.result_name)
 
 
 @require_POST

@@ -13,6 +13,7 @@ from contacts.models import (
     Salesperson,
     language_code_validator,
 )
+from core.files import PrivateUploadTo
 
 
 class InformationFlow(models.TextChoices):
@@ -224,7 +225,7 @@ class WordDocument(models.Model):
     template at it; the old one stays for the interactions that used it.
     """
 
-    file = models.FileField(_("file"), upload_to="word-documents/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("word-documents"))
     file_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -236,7 +237,7 @@ class WordDocument(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -358,7 +359,7 @@ class LoggedSegment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         related_name="+",
     )
@@ -367,7 +368,7 @@ class LoggedSegment(models.Model):
     printed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("printed by"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -538,7 +539,7 @@ class InteractionLogEntry(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         related_name="+",
     )

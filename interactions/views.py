@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from contacts.models import Contact
+from core.files import serve_file
 from interactions.filters import InteractionLogFilter
 from interactions.forms import InteractionForm, LogEntryActionForm
 from interactions.models import (
@@ -179,6 +179,4 @@ def interaction_create(request):
 def word_document_download(request, pk):
     """Download a stored Word document as it was uploaded."""
     document = get_object_or_404(WordDocument, pk=pk)
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.file_name
-    )
+    return serve_file(document.file, download_name=document.file_name)

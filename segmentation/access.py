@@ -41,6 +41,8 @@ MARKETING_PERMISSIONS = [
 ]
 MARKETING_ADMIN_PERMISSIONS = [
     *MARKETING_PERMISSIONS,
+    # Everyone's contact imports (their rows and files), not only their own.
+    "contacts.view_every_contactimport",
     # In Django admin: the reference data, templates, campaigns and our company.
     *_permissions("contacts", REFERENCE_DATA, ["add", "change", "delete"]),
     *_permissions(

@@ -18,9 +18,10 @@ from django.tasks import TaskContext, task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.files import delete_private_file
 from core.jobs.progress import Progress, count_chunks
 from core.jobs.registry import JobError, Output, job_kind
-from core.models import Job, JobChunk
+from core.models import Job, JobChunk, chunk_file_path, job_file_path
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +100,7 @@ def _claim_chunk(
 
 
 def _finish_chunk(job: Job, chunk: JobChunk, output, outcome: Output) -> None:
-    name = _store(
-        f"jobs/{job.pk}/chunks/{chunk.index}-{chunk.task_id.hex[:8]}-", output, outcome
-    )
+    name = _store(chunk_file_path, chunk, output, outcome)
     with transaction.atomic():
         # The job's row lock makes chunks that finish at once take turns, so
         # exactly one of them sees that all are done and queues the last step.
@@ -118,7 +117,7 @@ def _finish_chunk(job: Job, chunk: JobChunk, output, outcome: Output) -> None:
         if not recorded:
             # Another run of this chunk is the current one: keep only its file.
             if name:
-                transaction.on_commit(lambda: default_storage.delete(name))
+                transaction.on_commit(lambda: delete_private_file(name))
             return
         count_chunks(job)
         if (
@@ -129,7 +128,7 @@ def _finish_chunk(job: Job, chunk: JobChunk, output, outcome: Output) -> None:
 
 
 def _finish_job(job: Job, task_id: uuid.UUID, output, outcome: Output) -> bool:
-    name = _store(f"jobs/{job.pk}/", output, outcome)
+    name = _store(job_file_path, job, output, outcome)
     recorded = Job.objects.filter(
         pk=job.pk, task_id=task_id, state=Job.State.RUNNING
     ).update(
@@ -141,15 +140,15 @@ def _finish_job(job: Job, task_id: uuid.UUID, output, outcome: Output) -> bool:
         finished_at=timezone.now(),
     )
     if not recorded and name:
-        default_storage.delete(name)
+        delete_private_file(name)
     return bool(recorded)
 
 
-def _store(prefix: str, output, outcome: Output) -> str:
+def _store(file_path, unit: Job | JobChunk, output, outcome: Output) -> str:
     if not outcome.file_name:
         return ""
     output.seek(0)
-    return default_storage.save(prefix + outcome.file_name, File(output))
+    return default_storage.save(file_path(unit, outcome.file_name), File(output))
 
 
 def delete_chunk_files(job: Job) -> None:
@@ -157,8 +156,9 @@ def delete_chunk_files(job: Job) -> None:
     folder = f"jobs/{job.pk}/chunks"
     if not default_storage.exists(folder):
         return
-    for name in default_storage.listdir(folder)[1]:
-        default_storage.delete(f"{folder}/{name}")
+    for token in default_storage.listdir(folder)[0]:
+        for name in default_storage.listdir(f"{folder}/{token}")[1]:
+            delete_private_file(f"{folder}/{token}/{name}")
 
 
 def fail_job(job: Job, message: str) -> None:

@@ -2,7 +2,7 @@ import re
 
 import factory.random
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import RequestFactory
@@ -94,7 +94,8 @@ def test_generated_contacts_can_still_be_created_one_by_one_afterwards():
     assert Contact.objects.count() == 101
 
 
-def test_the_demo_login_is_only_for_the_local_sqlite_database():
+def test_the_demo_login_is_only_for_the_local_sqlite_database(settings):
+    settings.DEBUG = True
     if connection.vendor == "sqlite":
         call_command("load_demo_data", if_empty=True, demo_login=True, verbosity=0)
         # django-axes counts logins per address, so authenticating needs a request.
@@ -106,6 +107,15 @@ def test_the_demo_login_is_only_for_the_local_sqlite_database():
     else:
         with pytest.raises(CommandError, match="only for the local SQLite"):
             call_command("load_demo_data", demo_login=True, verbosity=0)
+
+
+def test_the_demo_login_is_refused_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="with DEBUG on"):
+        call_command("load_demo_data", if_empty=True, demo_login=True, verbosity=0)
+
+    assert not get_user_model().objects.filter(username="demo").exists()
 
 
 CONTACT_VALUES = [

@@ -5,6 +5,7 @@ connections it finds inside a transaction, so these tests commit.
 """
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -60,8 +61,12 @@ def test_a_job_splits_into_chunks_and_ends_with_one_zip(letters_job):
     letters_job.refresh_from_db()
     assert (letters_job.state, letters_job.done, letters_job.total) == ("done", 5, 5)
     assert letters_job.result_name.endswith("letters.zip")
+    assert re.fullmatch(
+        rf"jobs/{letters_job.pk}/[\w-]{{22}}/.+ letters\.zip", letters_job.result.name
+    )
     assert len(set(_contact_numbers(letters_job))) == 5
-    assert default_storage.listdir(f"jobs/{letters_job.pk}/chunks")[1] == []
+    # The chunks' files are gone, with their random folders.
+    assert default_storage.listdir(f"jobs/{letters_job.pk}/chunks") == ([], [])
 
 
 def test_the_reaper_resumes_the_chunk_of_a_lost_worker(letters_job):
