@@ -92,8 +92,9 @@ def test_delete_selected_refuses_users_with_history(admin_client, marta_with_his
     assert User.objects.filter(pk__in=[marta_with_history.pk, newcomer.pk]).count() == 2
 
 
-def test_a_user_with_history_can_be_deactivated(admin_client, marta_with_history):
-    assert authenticate(username="marta", password="secret-password")
+def test_a_user_with_history_can_be_deactivated(admin_client, marta_with_history, rf):
+    login = rf.post("/accounts/login/")
+    assert authenticate(login, username="marta", password="secret-password")
 
     response = admin_client.post(
         reverse("admin:auth_user_change", args=[marta_with_history.pk]),
@@ -109,7 +110,7 @@ def test_a_user_with_history_can_be_deactivated(admin_client, marta_with_history
     assert response.status_code == 302
     marta_with_history.refresh_from_db()
     assert not marta_with_history.is_active
-    assert authenticate(username="marta", password="secret-password") is None
+    assert authenticate(login, username="marta", password="secret-password") is None
 
 
 def test_a_user_without_history_can_be_deleted(admin_client):
