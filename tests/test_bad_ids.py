@@ -135,7 +135,8 @@ def test_segment_forms_refuse_ids_that_are_not_ids(marketing_client, value):
         "segmentation:segment_detail",
         "segmentation:segment_criteria",
         "segmentation:logged_segment_detail",
-        "segmentation:letter_batch_detail",
+        "core:job_detail",
+        "core:job_download",
         "interactions:word_document_download",
     ],
 )
