@@ -1,6 +1,7 @@
 import factory.random
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import translation
 
 from core.office import UnoServer
@@ -44,6 +45,17 @@ def _english_unless_asked(settings):
 def _temporary_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.JOB_HEARTBEAT_DIR = tmp_path / "workers"
+
+
+@pytest.fixture
+def run_jobs(transactional_db):
+    """Run every queued job here and now, as a worker (`run_worker --batch`) does.
+
+    The worker closes connections it finds inside a transaction, so the test commits.
+    """
+    return lambda: call_command(
+        "run_worker", batch=True, startup_delay=False, verbosity=0
+    )
 
 
 @pytest.fixture
