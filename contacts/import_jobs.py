@@ -65,7 +65,7 @@ def start_check_job(uploaded_file, *, user: User) -> Job:
             owner=user,
             title=_("Check of %(name)s") % {"name": uploaded_file.name},
             parameters={"contact_import": contact_import.pk},
-            total=0,
+            total=rows_at_most(uploaded_file) or 0,
             language=get_language(),
             key=job_key(contact_import),
         )
@@ -123,6 +123,7 @@ def check_uploaded_file(job: Job, output, progress) -> Output:
                 )
             ],
         ) from None
+    progress(result.row_count, total=result.row_count, phase=_("Checking rows"))
     ContactImport.objects.filter(pk=contact_import.pk).update(
         status=ContactImport.Status.PREVIEWED,
         row_count=result.row_count,

@@ -59,7 +59,8 @@ def test_a_large_file_is_checked_by_a_job(marketing_client, reference_data, run_
     job = Job.objects.get()
     contact_import = ContactImport.objects.get()
     assert response.url == job.get_absolute_url()
-    assert (job.kind, contact_import.status) == ("contact_import_check", "checking")
+    assert (job.kind, job.total) == ("contact_import_check", 3)
+    assert contact_import.status == "checking"
     page = marketing_client.get(contact_import.get_absolute_url()).content.decode()
     assert job.get_absolute_url() in page
     assert "Import 3 contacts" not in page
@@ -68,7 +69,7 @@ def test_a_large_file_is_checked_by_a_job(marketing_client, reference_data, run_
 
     job.refresh_from_db()
     contact_import.refresh_from_db()
-    assert (job.state, job.done) == ("done", 3)
+    assert (job.state, job.done, job.total) == ("done", 3, 3)
     assert (contact_import.status, contact_import.row_count) == ("previewed", 3)
     assert contact_import.error_count == 0
     page = marketing_client.get(job.get_absolute_url()).content.decode()
