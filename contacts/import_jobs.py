@@ -37,9 +37,10 @@ def rows_at_most(uploaded_file) -> int | None:
     else:
         rows, last = 0, b"\n"
         for chunk in uploaded_file.chunks():
-            rows += chunk.count(b"\n")
+            # Lines end in \n or \r\n, or in \r alone (old Mac files).
+            rows += max(chunk.count(b"\n"), chunk.count(b"\r"))
             last = chunk[-1:] or last
-        rows += last != b"\n"
+        rows += last not in (b"\n", b"\r")
     uploaded_file.seek(0)
     return None if rows is None else max(rows - 1, 0)
 

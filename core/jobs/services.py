@@ -15,7 +15,7 @@ class JobAlreadyRunning(Exception):
     def __init__(self, job: Job):
         self.job = job
         super().__init__(
-            _("This is being done already by the job “%(title)s”.")
+            _("The job “%(title)s” is working on this already; wait for it to end.")
             % {"title": job.title}
         )
 

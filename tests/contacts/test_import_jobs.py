@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from contacts.import_jobs import rows_at_most
 from contacts.models import Contact, ContactImport, Salesperson
 from core.models import Job
 from tests.factories import CompanyFactory, MailingGroupFactory, SalespersonFactory
@@ -185,3 +186,13 @@ def test_a_small_file_is_checked_and_imported_in_the_request(
 
     assert ContactImport.objects.get().imported_count == 3
     assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_the_upload_counts_rows_with_any_line_ending(line_end):
+    lines = ["name", "A", "B", "C"]
+
+    with_end = SimpleUploadedFile("c.csv", line_end.join([*lines, ""]).encode())
+    without_end = SimpleUploadedFile("c.csv", line_end.join(lines).encode())
+
+    assert rows_at_most(with_end) == rows_at_most(without_end) == 3

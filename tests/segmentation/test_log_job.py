@@ -89,7 +89,7 @@ def test_a_large_log_starts_one_job_and_writes_nothing(marketing_client, big_seg
     assert again.url == job.get_absolute_url()
     assert Job.objects.count() == 1
     page = marketing_client.get(again.url).content.decode()
-    assert "This is being done already" in page
+    assert "is working on this already" in page
     assert "All of it is saved at once" in page
 
 
