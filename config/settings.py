@@ -199,6 +199,13 @@ LETTERS_PER_CHUNK = env.int("LETTERS_PER_CHUNK", default=250)
 # A combined download of more letters than this comes as a zip of volumes, each
 # made by one task, so a worker's memory is bounded by one volume.
 LETTERS_PER_VOLUME = env.int("LETTERS_PER_VOLUME", default=1000)
+# Above these sizes the work runs as a job, so no request comes near the web
+# server's timeout (docs/deployment.md); each is about 2 s of work on a quiet
+# 2-core machine (docs/benchmarks.md).
+IMPORT_ROWS_IN_REQUEST = env.int("IMPORT_ROWS_IN_REQUEST", default=20_000)
+LOG_LINES_IN_REQUEST = env.int("LOG_LINES_IN_REQUEST", default=50_000)
+CANCEL_ENTRIES_IN_REQUEST = env.int("CANCEL_ENTRIES_IN_REQUEST", default=50_000)
+STEP_LINES_IN_REQUEST = env.int("STEP_LINES_IN_REQUEST", default=100_000)
 
 # PDF letters: LibreOffice kept warm by unoserver, which runs from its own
 # virtualenv (`make unoserver`). UNOSERVER_PORT names one already running; unset,

@@ -1,5 +1,6 @@
-"""Contact import: upload, preview, run."""
+"""Contact import: upload, preview, run; a large file is checked and imported by jobs."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -8,9 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contacts.forms import ContactImportForm
+from contacts.import_jobs import (
+    is_large,
+    job_key,
+    start_check_job,
+    start_import_job,
+)
 from contacts.imports import COLUMNS, import_contacts, preview_import, preview_rows
 from contacts.models import ContactImport
 from core.files import serve_file
+from core.jobs import JobAlreadyRunning, unfinished_job
+from core.views import job_already_running
 
 
 @permission_required(
@@ -19,10 +28,11 @@ from core.files import serve_file
 def contact_import_upload(request):
     form = ContactImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
         try:
-            contact_import = preview_import(
-                form.cleaned_data["file"], user=request.user
-            )
+            if is_large(file):
+                return redirect(start_check_job(file, user=request.user))
+            contact_import = preview_import(file, user=request.user)
         except ValidationError as error:
             form.add_error("file", error)
         else:
@@ -53,7 +63,12 @@ def contact_import_detail(request, pk):
     return render(
         request,
         "contacts/contactimport_detail.html",
-        {"contact_import": contact_import, "headers": headers, "rows": rows},
+        {
+            "contact_import": contact_import,
+            "headers": headers,
+            "rows": rows,
+            "job": unfinished_job(job_key(contact_import)),
+        },
     )
 
 
@@ -73,7 +88,11 @@ def contact_import_file(request, pk):
 def contact_import_run(request, pk):
     contact_import = _own_import(request, pk)
     try:
+        if contact_import.row_count > settings.IMPORT_ROWS_IN_REQUEST:
+            return redirect(start_import_job(contact_import, user=request.user))
         count = import_contacts(contact_import, user=request.user)
+    except JobAlreadyRunning as running:
+        return job_already_running(request, running, fallback=contact_import)
     except ValidationError as error:
         messages.error(request, error.message)
         return redirect(contact_import)

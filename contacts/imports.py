@@ -7,6 +7,7 @@ reference data loaded once, and the rows are loaded with COPY (contacts.bulk).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -371,18 +372,28 @@ def preview_import(uploaded_file, *, user: User) -> ContactImport:
     )
 
 
-def import_contacts(contact_import: ContactImport, *, user: User) -> int:
+def import_contacts(
+    contact_import: ContactImport,
+    *,
+    user: User,
+    on_phase: Callable[[str], None] = lambda phase: None,
+) -> int:
     """Import every row of a checked file, or none if any row is wrong now.
 
     Errors found now (the reference data may have changed since the preview)
-    are kept on the import, so its page shows them.
+    are kept on the import, so its page shows them. `on_phase` hears each
+    phase's name (a job shows it).
     """
     with transaction.atomic(durable=True):
         locked = ContactImport.objects.select_for_update().get(pk=contact_import.pk)
         if locked.status == ContactImport.Status.IMPORTED:
             raise ValidationError(_("This file has been imported already."))
+        if locked.status == ContactImport.Status.CHECKING:
+            raise ValidationError(_("This file is still being checked."))
+        on_phase(_("Checking rows"))
         result = check_file(locked)
         if not result.error_count:
+            on_phase(_("Loading contacts"))
             _load(result.rows)
             locked.status = ContactImport.Status.IMPORTED
             locked.imported_count = len(result.rows)

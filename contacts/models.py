@@ -295,6 +295,8 @@ class ContactImport(models.Model):
     """An uploaded CSV/XLSX file of contacts, previewed before it is imported."""
 
     class Status(models.TextChoices):
+        # A large file is checked by a job (contacts.import_jobs) after upload.
+        CHECKING = "checking", _("Being checked")
         PREVIEWED = "previewed", _("Previewed")
         IMPORTED = "imported", _("Imported")
 

@@ -66,6 +66,14 @@ class Job(models.Model):
         help_text=_("What the kind reports besides the file, e.g. failed items."),
     )
     error = models.TextField(_("error"), blank=True)
+    key = models.CharField(
+        _("works on"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "What the job changes, e.g. “segment:12”: one unfinished job at a time each."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -75,6 +83,15 @@ class Job(models.Model):
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
         indexes = [models.Index(fields=["owner", "-created_at"])]
+        constraints = [
+            # A second Log (or Cancel, or import) of the same thing waits for the
+            # first instead of queuing behind it.
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(state__in=["queued", "running"]) & ~models.Q(key=""),
+                name="one_unfinished_job_per_key",
+            )
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.get_state_display()})"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.files import serve_file
-from core.jobs import job_kind, retry_job
+from core.jobs import JobAlreadyRunning, job_kind, retry_job
 from core.models import Job
 
 RECENT_JOBS = 50
@@ -23,13 +23,16 @@ def job_list(request):
 def job_detail(request, pk):
     """One job: its state and progress, then its file, or its error and Retry."""
     job = _own_job(request, pk)
+    kind = job_kind(job.kind)
     return render(
         request,
         "core/job_detail.html",
         {
             "job": job,
-            "failures_heading": job_kind(job.kind).failures_heading,
+            "one_transaction": kind.one_transaction,
+            "failures_heading": kind.failures_heading,
             "failures": job.details.get("failures", []),
+            "links": job.details.get("links", []),
         },
     )
 
@@ -79,6 +82,15 @@ def job_retry(request, pk):
     else:
         messages.success(request, _("The job is being tried again."))
     return redirect(job)
+
+
+def job_already_running(request, error: JobAlreadyRunning, *, fallback):
+    """Where a button whose job is running already leads: that job's page, when it
+    is the user's to see; else back to `fallback`, with a warning either way."""
+    messages.warning(request, str(error))
+    if error.job.owner_id == request.user.pk or request.user.is_superuser:
+        return redirect(error.job)
+    return redirect(fallback)
 
 
 def _own_job(request, pk) -> Job:

@@ -15,6 +15,8 @@ class SegmentationConfig(AppConfig):
         post_migrate.connect(create_groups, sender=self)
 
         from core.jobs import register_job_kind
+        from segmentation.jobs import CANCEL_KIND, LOG_KIND, STEP_KIND
         from segmentation.letters.jobs import LETTERS
 
-        register_job_kind(LETTERS)
+        for kind in (LETTERS, LOG_KIND, STEP_KIND, CANCEL_KIND):
+            register_job_kind(kind)

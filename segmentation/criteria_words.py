@@ -1,12 +1,17 @@
-"""Criteria parameters in words: "Mailing group = NEWSLETTER and City = Brno"."""
+"""Criteria parameters in words: "Mailing group = NEWSLETTER and City = Brno";
+and what a step did: "Add Contacts: 3 contacts added. Left out: …"."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from interactions.models import LoggedSegment
 from segmentation.criteria import HAS_NOT, INTERACTION_FILTERS, criteria_for
+from segmentation.models import CriteriaStep, StepDefinition
+
+Action = StepDefinition.Action
 
 
 def describe(parameters: dict | None) -> str:
@@ -80,3 +85,36 @@ def _range(value) -> str:
     start = date_format(value.start, "SHORT_DATE_FORMAT") if value.start else "…"
     stop = date_format(value.stop, "SHORT_DATE_FORMAT") if value.stop else "…"
     return f"{start} – {stop}"
+
+
+def step_message(step: CriteriaStep) -> str:
+    """What a step did, for its message."""
+    if step.action == Action.ADD:
+        message = ngettext(
+            "%(action)s: %(count)d contact added.",
+            "%(action)s: %(count)d contacts added.",
+            step.added_count,
+        ) % {"action": step.get_action_display(), "count": step.added_count}
+    else:
+        message = ngettext(
+            "%(action)s: %(count)d line removed.",
+            "%(action)s: %(count)d lines removed.",
+            step.removed_count,
+        ) % {"action": step.get_action_display(), "count": step.removed_count}
+    left_out = left_out_text(step.left_out)
+    return f"{message} {left_out}".strip()
+
+
+def left_out_text(left_out: dict) -> str:
+    """ "Left out: 2 already on the segment, 1 excluded, 1 privacy blocked." or ""."""
+    labels = {
+        "already_on_segment": _("already on the segment"),
+        "excluded": _("excluded from segments"),
+        "privacy_blocked": _("privacy blocked"),
+    }
+    parts = [
+        f"{count} {labels[reason]}"
+        for reason, count in (left_out or {}).items()
+        if count and reason in labels
+    ]
+    return _("Left out: %(reasons)s.") % {"reasons": ", ".join(parts)} if parts else ""

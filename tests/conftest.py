@@ -3,6 +3,7 @@ import os
 import factory.random
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -69,6 +70,17 @@ def _english_unless_asked(settings):
 def _temporary_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.JOB_HEARTBEAT_DIR = tmp_path / "workers"
+
+
+@pytest.fixture
+def run_jobs(transactional_db):
+    """Run every queued job here and now, as a worker (`run_worker --batch`) does.
+
+    The worker closes connections it finds inside a transaction, so the test commits.
+    """
+    return lambda: call_command(
+        "run_worker", batch=True, startup_delay=False, verbosity=0
+    )
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ job's page (`core:job_detail`) shows its progress and offers its file.
 
 from core.jobs.progress import Progress
 from core.jobs.registry import JobError, JobKind, Output, job_kind, register_job_kind
-from core.jobs.services import retry_job, start_job
+from core.jobs.services import JobAlreadyRunning, retry_job, start_job, unfinished_job
 
 __all__ = [
+    "JobAlreadyRunning",
     "JobError",
     "JobKind",
     "Output",
@@ -18,4 +19,5 @@ __all__ = [
     "register_job_kind",
     "retry_job",
     "start_job",
+    "unfinished_job",
 ]

@@ -10,14 +10,21 @@ if TYPE_CHECKING:
 
 
 class JobError(Exception):
-    """A job cannot be done; its message (translated) is what the user reads."""
+    """A job cannot be done; its message (translated) is what the user reads,
+    with links (url, label) to where it can be seen or put right."""
+
+    def __init__(self, message: str, *, links: list[tuple[str, str]] = ()):
+        super().__init__(message)
+        self.links = [list(link) for link in links]
 
 
 @dataclass
 class Output:
     """What a run, a chunk or the last step made: the file it wrote to `output`
     (its download name, or "" for no file), how many items it did, and details
-    for the page (e.g. {"failures": [[item, reason], …]})."""
+    for the page: {"failures": [[item, reason], …]} lists what could not be
+    done, {"message": …} says what was done and {"links": [[url, label], …]}
+    leads to what it made."""
 
     file_name: str = ""
     done: int = 0
@@ -45,6 +52,8 @@ class JobKind:
     ) = None
     # The heading above the items the job could not do, on its page.
     failures_heading: str = ""
+    # Its work is one transaction: nothing shows until all of it is saved.
+    one_transaction: bool = False
 
     @property
     def splits(self) -> bool:

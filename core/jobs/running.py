@@ -161,10 +161,13 @@ def delete_chunk_files(job: Job) -> None:
             delete_private_file(f"{folder}/{token}/{name}")
 
 
-def fail_job(job: Job, message: str) -> None:
-    """Stop an unfinished job with the message its owner reads."""
+def fail_job(job: Job, message: str, *, links: list | None = None) -> None:
+    """Stop an unfinished job with the message its owner reads (and links)."""
     Job.objects.filter(pk=job.pk, state__in=UNFINISHED).update(
-        state=Job.State.FAILED, error=message, finished_at=timezone.now()
+        state=Job.State.FAILED,
+        error=message,
+        finished_at=timezone.now(),
+        **({"details": {"links": links}} if links else {}),
     )
     JobChunk.objects.filter(
         job_id=job.pk, state__in=(JobChunk.State.QUEUED, JobChunk.State.RUNNING)
@@ -179,7 +182,7 @@ def _failing(job: Job):
     try:
         yield
     except JobError as error:
-        fail_job(job, str(error))
+        fail_job(job, str(error), links=error.links)
     except Exception:
         logger.exception("Job %s failed", job.pk)
         fail_job(

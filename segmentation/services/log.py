@@ -1,6 +1,6 @@
 """Log: the one transaction that moves a segment into the interaction log."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +35,7 @@ def log_segment(
     user: User | None,
     create_follow_up: bool = False,
     deliver: bool = False,
+    on_phase: Callable[[str], None] = lambda phase: None,
 ) -> LoggedSegment:
     """Log: one interaction log entry per line, and the segment moves to the archive.
 
@@ -56,6 +57,7 @@ def log_segment(
         problems = check.blocking(deliver=deliver)
         if problems:
             raise ValidationError(problems)
+        on_phase(_("Writing the interactions"))
         logged = LoggedSegment.objects.create(
             segment_number=segment.number,
             description=segment.description,
@@ -71,6 +73,7 @@ def log_segment(
             ),
         )
         logged.save(update_fields=["entry_count"])
+        on_phase(_("Removing the segment"))
         delete_segment_rows(segment)
         logged.follow_up = (
             create_follow_up_segment(logged, user=user) if create_follow_up else None

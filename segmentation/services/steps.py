@@ -138,6 +138,14 @@ def refine_contacts(
     )
 
 
+# The buttons of the criteria page, by action (the view and its job call them).
+STEP_SERVICES = {
+    Action.ADD: add_contacts,
+    Action.REDUCE: reduce_contacts,
+    Action.REFINE: refine_contacts,
+}
+
+
 def add_contacts_by_hand(
     segment: Segment, *, contacts: Sequence[Contact], user: User | None
 ) -> CriteriaStep:

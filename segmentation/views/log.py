@@ -1,5 +1,6 @@
 """Log a segment, and make a follow-up segment from a logged one."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -8,11 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from core.jobs import JobAlreadyRunning
+from core.views import job_already_running
 from interactions.models import LoggedSegment
 from segmentation.forms import (
     FollowUpForm,
     LogForm,
 )
+from segmentation.jobs import start_log_job
 from segmentation.log_check import check_log
 from segmentation.models import Segment
 from segmentation.services import (
@@ -38,13 +42,16 @@ def segment_log(request, pk):
         initial={"segment_number": segment.number, "deliver": check.can_deliver},
     )
     if request.method == "POST" and form.is_valid():
+        arguments = {
+            "create_follow_up": form.cleaned_data["create_follow_up"],
+            "deliver": form.cleaned_data["deliver"],
+        }
+        if check.lines > settings.LOG_LINES_IN_REQUEST and not check.blocking(
+            deliver=arguments["deliver"]
+        ):
+            return _log_by_job(request, segment, lines=check.lines, **arguments)
         try:
-            logged = log_segment(
-                segment,
-                user=request.user,
-                create_follow_up=form.cleaned_data["create_follow_up"],
-                deliver=form.cleaned_data["deliver"],
-            )
+            logged = log_segment(segment, user=request.user, **arguments)
         except AlreadyLogged as error:
             return _already_logged(request, error.segment_number)
         except ValidationError:
@@ -82,6 +89,15 @@ def segment_log(request, pk):
             "form": form,
         },
     )
+
+
+def _log_by_job(request, segment, *, lines: int, **arguments):
+    """A large segment is logged by a job; its page follows it and links to the result."""
+    try:
+        job = start_log_job(segment, user=request.user, lines=lines, **arguments)
+    except JobAlreadyRunning as running:
+        return job_already_running(request, running, fallback=segment)
+    return redirect(job)
 
 
 def _already_logged(request, number: str):

@@ -4,6 +4,7 @@ They live here, above interactions, because a logged segment's page offers
 its letters and Create Follow-up Segment.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -15,15 +16,20 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from core.jobs import JobAlreadyRunning
+from core.views import job_already_running
 from interactions.filters import LoggedSegmentFilter
 from interactions.models import DeliveryStatus, LoggedSegment
 from interactions.services import cancel_logged_segment, restore_logged_segment
 from interactions.views import ENTRIES_PER_PAGE, log_entries_for_list
 from segmentation.delivery import delivery_counts
+from segmentation.jobs import (
+    CANCEL_ACTION,
+    RESTORE_ACTION,
+    cancel_message,
+    start_cancel_job,
+)
 from segmentation.services import mark_printed, resend_failed
-
-CANCEL = "cancel"
-RESTORE = "restore"
 
 
 class LoggedSegmentListView(PermissionRequiredMixin, ListView):
@@ -122,28 +128,24 @@ def logged_segment_cancel(request, pk):
             {"logged_segment": logged_segment},
         )
     action = request.POST.get("action")
-    if action not in (CANCEL, RESTORE):
+    if action not in (CANCEL_ACTION, RESTORE_ACTION):
         messages.error(request, _("Choose Cancel or Restore; nothing changed."))
         return redirect(logged_segment)
+    if logged_segment.entry_count > settings.CANCEL_ENTRIES_IN_REQUEST:
+        try:
+            job = start_cancel_job(logged_segment, user=request.user, action=action)
+        except JobAlreadyRunning as running:
+            return job_already_running(request, running, fallback=logged_segment)
+        return redirect(job)
+    service = (
+        cancel_logged_segment if action == CANCEL_ACTION else restore_logged_segment
+    )
     try:
-        if action == CANCEL:
-            count = cancel_logged_segment(logged_segment, user=request.user)
-            message = ngettext(
-                "Logged segment %(number)d cancelled with its %(count)d interaction.",
-                "Logged segment %(number)d cancelled with its %(count)d interactions.",
-                count,
-            )
-        else:
-            count = restore_logged_segment(logged_segment, user=request.user)
-            message = ngettext(
-                "Logged segment %(number)d restored with its %(count)d interaction.",
-                "Logged segment %(number)d restored with its %(count)d interactions.",
-                count,
-            )
+        count = service(logged_segment, user=request.user)
     except ValidationError as error:
         messages.warning(request, error.message)
     else:
         messages.success(
-            request, message % {"number": logged_segment.pk, "count": count}
+            request, cancel_message(action, number=logged_segment.pk, count=count)
         )
     return redirect(logged_segment)

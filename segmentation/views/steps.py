@@ -1,5 +1,6 @@
 """Add, Reduce, Refine, lines by hand, Go Back, Criteria and the Reuse actions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -8,12 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.jobs import JobAlreadyRunning
+from core.views import job_already_running
 from segmentation.criteria import (
     SECTIONS,
     ContactCriteria,
     parameters_from,
 )
-from segmentation.criteria_words import describe
+from segmentation.criteria_words import describe, left_out_text, step_message
 from segmentation.forms import (
     AddLinesForm,
     RemoveLinesForm,
@@ -22,29 +25,21 @@ from segmentation.forms import (
     SaveCriteriaForm,
     StepForm,
 )
-from segmentation.models import CriteriaStep, Segment, StepDefinition
+from segmentation.jobs import start_step_job
+from segmentation.models import Segment, StepDefinition
 from segmentation.selection import preview_step
 from segmentation.services import (
-    add_contacts,
     add_contacts_by_hand,
     clear_criteria,
     go_back,
-    reduce_contacts,
-    refine_contacts,
     remove_lines,
     reuse_criteria,
     reuse_segment,
     save_criteria,
 )
+from segmentation.services.steps import STEP_SERVICES
 
 Action = StepDefinition.Action
-
-
-STEP_SERVICES = {
-    Action.ADD: add_contacts,
-    Action.REDUCE: reduce_contacts,
-    Action.REFINE: refine_contacts,
-}
 
 
 @permission_required("segmentation.change_segment", raise_exception=True)
@@ -59,17 +54,26 @@ def segment_step(request, pk, action):
     if bound and criteria.is_valid() and options.is_valid():
         parameters = parameters_from(data)
         if request.method == "POST":
+            arguments = {"criteria": parameters, **options.cleaned_data}
+            lines = _step_size(segment, action, parameters, options.cleaned_data)
+            if lines > settings.STEP_LINES_IN_REQUEST:
+                try:
+                    job = start_step_job(
+                        segment,
+                        user=request.user,
+                        action=action,
+                        lines=lines,
+                        **arguments,
+                    )
+                except JobAlreadyRunning as running:
+                    return job_already_running(request, running, fallback=segment)
+                return redirect(job)
             try:
-                step = STEP_SERVICES[action](
-                    segment,
-                    criteria=parameters,
-                    user=request.user,
-                    **options.cleaned_data,
-                )
+                step = STEP_SERVICES[action](segment, user=request.user, **arguments)
             except ValidationError as error:
                 options.add_error(None, error)
             else:
-                messages.success(request, _step_message(step))
+                messages.success(request, step_message(step))
                 return redirect(segment)
         else:
             # The form reads the last of repeated values, the stored criteria every
@@ -99,36 +103,10 @@ def segment_step(request, pk, action):
     )
 
 
-def _step_message(step: CriteriaStep) -> str:
-    if step.action == Action.ADD:
-        message = ngettext(
-            "%(action)s: %(count)d contact added.",
-            "%(action)s: %(count)d contacts added.",
-            step.added_count,
-        ) % {"action": step.get_action_display(), "count": step.added_count}
-    else:
-        message = ngettext(
-            "%(action)s: %(count)d line removed.",
-            "%(action)s: %(count)d lines removed.",
-            step.removed_count,
-        ) % {"action": step.get_action_display(), "count": step.removed_count}
-    left_out = left_out_text(step.left_out)
-    return f"{message} {left_out}".strip()
-
-
-def left_out_text(left_out: dict) -> str:
-    """ "Left out: 2 already on the segment, 1 excluded, 1 privacy blocked." or ""."""
-    labels = {
-        "already_on_segment": _("already on the segment"),
-        "excluded": _("excluded from segments"),
-        "privacy_blocked": _("privacy blocked"),
-    }
-    parts = [
-        f"{count} {labels[reason]}"
-        for reason, count in (left_out or {}).items()
-        if count and reason in labels
-    ]
-    return _("Left out: %(reasons)s.") % {"reasons": ", ".join(parts)} if parts else ""
+def _step_size(segment, action: str, criteria: dict, options: dict) -> int:
+    """How many lines the step would add or remove: its preview's count."""
+    preview = preview_step(segment, action, criteria=criteria, options=options)
+    return preview["added"] if action == Action.ADD else preview["removed"]
 
 
 @require_POST
@@ -146,7 +124,7 @@ def segment_add_lines(request, pk):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _step_message(step))
+            messages.success(request, step_message(step))
     else:
         _report(request, form)
     return redirect(segment)
@@ -166,7 +144,7 @@ def segment_remove_lines(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _step_message(step))
+            messages.success(request, step_message(step))
     else:
         _report(request, form)
     return redirect(segment)
@@ -305,7 +283,7 @@ def segment_reuse_segment(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _step_message(step))
+            messages.success(request, step_message(step))
             return redirect(segment)
     return render(
         request,

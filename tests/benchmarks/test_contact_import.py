@@ -99,3 +99,24 @@ def test_import_of_100k_contacts_from_csv(bench_results):
         "rows/s",
         rows=IMPORT_ROWS,
     )
+
+
+def test_the_largest_import_done_in_a_request(bench_results, settings):
+    """IMPORT_ROWS_IN_REQUEST rows: the most a request checks and imports; more is a job."""
+    rows = settings.IMPORT_ROWS_IN_REQUEST
+    user = UserFactory(username="importer", is_superuser=True)
+    upload = _csv_file(rows)
+
+    started = time.perf_counter()
+    contact_import = preview_import(upload, user=user)
+    preview_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    assert import_contacts(contact_import, user=user) == rows
+    import_seconds = time.perf_counter() - started
+
+    bench_results.record(
+        "import CSV in a request: preview", preview_seconds, "s", rows=rows
+    )
+    bench_results.record(
+        "import CSV in a request: import", import_seconds, "s", rows=rows
+    )

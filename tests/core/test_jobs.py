@@ -9,6 +9,7 @@ import re
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
@@ -17,7 +18,14 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from core.jobs import JobKind, Output, register_job_kind, start_job
+from core.jobs import (
+    JobAlreadyRunning,
+    JobKind,
+    Output,
+    register_job_kind,
+    retry_job,
+    start_job,
+)
 from core.jobs.running import run_job_chunk
 from core.jobs.workers import reap_lost_work
 from core.models import Job, JobChunk
@@ -257,3 +265,41 @@ def test_a_one_task_job_runs_its_kinds_handler(transactional_db, marketing_user)
     assert (job.state, job.done, job.phase, job.attempts) == ("done", 3, "", 1)
     with job.result.open("rb") as file:
         assert file.read() == b"counted"
+
+
+def _count_job(user, key="thing:1"):
+    return start_job(
+        kind="count (tests)",
+        owner=user,
+        title="Count",
+        parameters={},
+        total=1,
+        language="en",
+        key=key,
+    )
+
+
+def test_one_unfinished_job_at_a_time_works_on_a_key(transactional_db, marketing_user):
+    first = _count_job(marketing_user)
+
+    with pytest.raises(JobAlreadyRunning) as running:
+        _count_job(marketing_user)
+
+    assert running.value.job == first
+    assert _count_job(marketing_user, key="thing:2").state == "queued"
+    assert Job.objects.count() == 2
+    _run_workers()
+    assert _count_job(marketing_user).pk != first.pk
+
+
+def test_a_failed_job_is_not_retried_while_another_works_on_its_key(
+    transactional_db, marketing_user
+):
+    failed = _count_job(marketing_user)
+    Job.objects.filter(pk=failed.pk).update(state="failed")
+    _count_job(marketing_user)
+
+    with pytest.raises(ValidationError, match="Another job is working"):
+        retry_job(failed, user=marketing_user)
+
+    assert Job.objects.get(pk=failed.pk).state == "failed"
