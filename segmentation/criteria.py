@@ -40,6 +40,10 @@ from interactions.models import (
 
 HAS = "has"
 NO_TYPE = "none"
+# The correspondence types an entry may have been logged with, "none" included.
+LOGGED_CORRESPONDENCE_TYPES = [(NO_TYPE, gettext_lazy("(none)"))] + [
+    choice for choice in CorrespondenceType.choices if choice[0]
+]
 HAS_NOT = "has_not"
 # No criterion joins rows (they use EXISTS or IN), so none needs DISTINCT, which
 # would also make every INSERT … SELECT sort whole contact rows.
@@ -229,8 +233,7 @@ class ContactCriteria(django_filters.FilterSet):
     logged_correspondence_type = django_filters.MultipleChoiceFilter(
         distinct=False,
         label=gettext_lazy("… logged with correspondence type"),
-        choices=[(NO_TYPE, gettext_lazy("(none)"))]
-        + [choice for choice in CorrespondenceType.choices if choice[0]],
+        choices=LOGGED_CORRESPONDENCE_TYPES,
         method=_collected,
         widget=forms.CheckboxSelectMultiple,
     )

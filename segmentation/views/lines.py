@@ -16,14 +16,19 @@ from segmentation.services import (
 )
 
 
-@permission_required("segmentation.change_segment", raise_exception=True)
-def segment_line_update(request, pk, line_pk):
-    """Change one line's details, or reset it to the header's."""
-    line = get_object_or_404(
+def segment_line_or_404(pk, line_pk) -> SegmentLine:
+    """Line `line_pk` of segment `pk`, with its segment and contact; 404 otherwise."""
+    return get_object_or_404(
         SegmentLine.objects.select_related("segment", "contact"),
         pk=line_pk,
         segment_id=pk,
     )
+
+
+@permission_required("segmentation.change_segment", raise_exception=True)
+def segment_line_update(request, pk, line_pk):
+    """Change one line's details, or reset it to the header's."""
+    line = segment_line_or_404(pk, line_pk)
     if request.method == "POST" and "reset" in request.POST:
         update_line(
             line,
