@@ -16,7 +16,7 @@ from core.users import User
 BLOCKERS_SHOWN = 5
 
 
-def create_contact(*, fields: dict, user: User | None) -> Contact:
+def create_contact(*, fields: dict, user: User) -> Contact:
     """Create a contact from its field values, giving it the next contact number."""
     # Not durable: Django admin calls it inside the transaction of its change form.
     with transaction.atomic():
@@ -25,7 +25,7 @@ def create_contact(*, fields: dict, user: User | None) -> Contact:
     return contact
 
 
-def update_contact(contact: Contact, *, fields: dict, user: User | None) -> Contact:
+def update_contact(contact: Contact, *, fields: dict, user: User) -> Contact:
     """Change a contact's field values (CONTACT_FIELDS); its number stays."""
     # Not durable: Django admin calls it inside the transaction of its change form.
     with transaction.atomic():
@@ -51,7 +51,7 @@ def _write(contact: Contact, fields: dict) -> None:
         getattr(contact, name).set(values)
 
 
-def delete_contact(contact: Contact) -> None:
+def delete_contact(contact: Contact, *, user: User) -> None:
     """Delete a contact, or explain what still needs it and delete nothing."""
     try:
         with transaction.atomic(durable=True):

@@ -18,6 +18,22 @@ def chunk_file_path(chunk: "JobChunk", file_name: str) -> str:
     )
 
 
+class CreatedBy(models.Model):
+    """Who made a record and when; the user is kept even when the record outlives them."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class Job(models.Model):
     """Long work done by the worker for one user: its state, progress and result file.
 

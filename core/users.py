@@ -1,7 +1,8 @@
 """The type of the user a service acts for, in one place.
 
-Services take `user: User | None` (None for scripts such as the demo data);
-any model behind settings.AUTH_USER_MODEL is an AbstractBaseUser.
+Every service that writes business data takes `*, user: User`: the request's
+user in views and admin, the job's owner in jobs, the demo user in the demo data.
+Any model behind settings.AUTH_USER_MODEL is an AbstractBaseUser.
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser

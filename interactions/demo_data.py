@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from contacts.bulk import db_timestamp, insert_rows
 from contacts.models import Contact, Salesperson
+from core.users import User
 from interactions.demo_letters import build_demo_letter
 from interactions.models import (
     AttachmentFormat,
@@ -154,9 +155,9 @@ ENTRY_COLUMNS = [
 ]
 
 
-def load(*, contacts: int | None, seed: int, stdout) -> None:
+def load(*, contacts: int | None, seed: int, stdout, user: User) -> None:
     """Create the templates and their letters; with demo contacts, some history too."""
-    templates = _create_templates()
+    templates = _create_templates(user=user)
     if contacts:
         return
     count = generate_log_entries(
@@ -168,7 +169,7 @@ def load(*, contacts: int | None, seed: int, stdout) -> None:
 
 
 @transaction.atomic
-def _create_templates() -> list[InteractionTemplate]:
+def _create_templates(*, user: User) -> list[InteractionTemplate]:
     CompanyInformation.objects.get_or_create(
         defaults={
             "name": "Segmenta Demo AB",
@@ -230,7 +231,7 @@ def _create_templates() -> list[InteractionTemplate]:
                     document=store_word_document(
                         build_demo_letter(language),
                         file_name=f"{code.lower()}-{language}.docx",
-                        user=None,
+                        user=user,
                     ),
                 )
         templates.append(template)

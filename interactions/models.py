@@ -14,6 +14,7 @@ from contacts.models import (
     language_code_validator,
 )
 from core.files import PrivateUploadTo
+from core.models import CreatedBy
 
 
 class InformationFlow(models.TextChoices):
@@ -256,7 +257,22 @@ class WordDocument(models.Model):
         return reverse("interactions:word_document_download", args=[self.pk])
 
 
-class TemplateDocument(models.Model):
+class TemplateLanguageVersion(models.Model):
+    """What a template has once per language; each subclass declares its `template` link."""
+
+    language = models.CharField(
+        _("language"), max_length=12, validators=[language_code_validator]
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["template", "language"]
+
+    def __str__(self):
+        return f"{self.template.code} ({self.language})"
+
+
+class TemplateDocument(TemplateLanguageVersion):
     """The Word document of an interaction template in one language."""
 
     template = models.ForeignKey(
@@ -264,9 +280,6 @@ class TemplateDocument(models.Model):
         verbose_name=_("interaction template"),
         on_delete=models.CASCADE,
         related_name="documents",
-    )
-    language = models.CharField(
-        _("language"), max_length=12, validators=[language_code_validator]
     )
     description = models.CharField(_("description"), max_length=100, blank=True)
     document = models.ForeignKey(
@@ -276,8 +289,7 @@ class TemplateDocument(models.Model):
         related_name="template_documents",
     )
 
-    class Meta:
-        ordering = ["template", "language"]
+    class Meta(TemplateLanguageVersion.Meta):
         verbose_name = _("template document")
         verbose_name_plural = _("template documents")
         constraints = [
@@ -290,11 +302,8 @@ class TemplateDocument(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.template.code} ({self.language})"
 
-
-class TemplateEmail(models.Model):
+class TemplateEmail(TemplateLanguageVersion):
     """The e-mail text of an interaction template in one language.
 
     Placeholders such as {Contact_Name} use the letters' merge-field names; only
@@ -306,9 +315,6 @@ class TemplateEmail(models.Model):
         verbose_name=_("interaction template"),
         on_delete=models.CASCADE,
         related_name="emails",
-    )
-    language = models.CharField(
-        _("language"), max_length=12, validators=[language_code_validator]
     )
     body_text = models.TextField(
         _("message (plain text)"),
@@ -322,8 +328,7 @@ class TemplateEmail(models.Model):
         ),
     )
 
-    class Meta:
-        ordering = ["template", "language"]
+    class Meta(TemplateLanguageVersion.Meta):
         verbose_name = _("template e-mail")
         verbose_name_plural = _("template e-mails")
         constraints = [
@@ -336,11 +341,8 @@ class TemplateEmail(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.template.code} ({self.language})"
 
-
-class LoggedSegment(models.Model):
+class LoggedSegment(CreatedBy):
     """The archive record of a segment whose interactions have been logged."""
 
     segment_number = models.CharField(_("segment number"), max_length=20, unique=True)
@@ -356,14 +358,6 @@ class LoggedSegment(models.Model):
     entry_count = models.PositiveIntegerField(_("interactions"), default=0)
     contact_count = models.PositiveIntegerField(_("contacts"), default=0)
     cancelled = models.BooleanField(_("cancelled"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
     printed_at = models.DateTimeField(_("printed"), null=True, blank=True)
     printed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -389,7 +383,7 @@ class LoggedSegment(models.Model):
         return reverse("segmentation:logged_segment_detail", args=[self.pk])
 
 
-class InteractionLogEntry(models.Model):
+class InteractionLogEntry(CreatedBy):
     """One interaction with one contact; history, so only evaluation and cancellation change.
 
     The entry number is the primary key. Every value the interaction used is
@@ -536,14 +530,6 @@ class InteractionLogEntry(models.Model):
         _("delivery attempts"), default=0, db_default=0
     )
     delivered_at = models.DateTimeField(_("sent or printed"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         ordering = ["-pk"]

@@ -26,9 +26,7 @@ from interactions.word_merge import read_merge_fields
 ENTRIES_NAMED = 5
 
 
-def store_word_document(
-    data: bytes, *, file_name: str, user: User | None
-) -> WordDocument:
+def store_word_document(data: bytes, *, file_name: str, user: User) -> WordDocument:
     """Check an uploaded Word file and keep it, unchangeable, through the storage API.
 
     Raises word_merge.DocumentError with a message for the user when the file is
@@ -77,7 +75,7 @@ def create_interaction(
     date: datetime.date,
     description: str,
     salesperson: Salesperson,
-    user: User | None,
+    user: User,
     subject: str = "",
     correspondence_type: str | None = None,
     evaluation: str = Evaluation.BLANK,
@@ -124,7 +122,9 @@ def create_interaction(
         )
 
 
-def evaluate_entries(entries: QuerySet[InteractionLogEntry], *, evaluation: str) -> int:
+def evaluate_entries(
+    entries: QuerySet[InteractionLogEntry], *, evaluation: str, user: User
+) -> int:
     """Give every selected entry the same evaluation; return how many changed."""
     if evaluation not in Evaluation.values:
         raise ValidationError(_("Choose an evaluation."))
@@ -132,13 +132,13 @@ def evaluate_entries(entries: QuerySet[InteractionLogEntry], *, evaluation: str)
         return entries.update(evaluation=evaluation)
 
 
-def cancel_entries(entries: QuerySet[InteractionLogEntry]) -> int:
+def cancel_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> int:
     """Mark the selected entries cancelled; they stay in the history."""
     with transaction.atomic():
         return entries.filter(cancelled=False).update(cancelled=True)
 
 
-def restore_entries(entries: QuerySet[InteractionLogEntry]) -> int:
+def restore_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> int:
     """Undo the cancellation of the selected entries.
 
     Refused for all of them while any belongs to a cancelled logged segment:
@@ -170,35 +170,38 @@ def restore_entries(entries: QuerySet[InteractionLogEntry]) -> int:
         return entries.filter(cancelled=True).update(cancelled=False)
 
 
-def cancel_logged_segment(logged_segment: LoggedSegment, *, user) -> int:
+def cancel_logged_segment(logged_segment: LoggedSegment, *, user: User) -> int:
     """Cancel a logged segment and, in one statement, its interactions still active.
 
     Those entries are marked as cancelled with the segment, so Restore brings back
     exactly them; an entry cancelled on its own before stays cancelled.
     Returns how many entries were cancelled.
     """
-    with transaction.atomic(durable=True):
-        locked = _lock_logged_segment(logged_segment, must_be_cancelled=False)
-        changed = locked.entries.filter(cancelled=False).update(
-            cancelled=True, cancelled_with_segment=True
-        )
-        LoggedSegment.objects.filter(pk=locked.pk).update(cancelled=True)
-    logged_segment.cancelled = True
-    return changed
+    return _set_cancelled(logged_segment, cancelled=True)
 
 
-def restore_logged_segment(logged_segment: LoggedSegment, *, user) -> int:
+def restore_logged_segment(logged_segment: LoggedSegment, *, user: User) -> int:
     """Restore a cancelled logged segment and the interactions its Cancel cancelled.
 
     Returns how many entries were restored.
     """
+    return _set_cancelled(logged_segment, cancelled=False)
+
+
+def _set_cancelled(logged_segment: LoggedSegment, *, cancelled: bool) -> int:
+    """Cancel (or restore) the logged segment and its entries, in one statement each.
+
+    Cancel marks the entries still active as cancelled with the segment; Restore
+    brings back exactly those. Returns how many entries changed.
+    """
     with transaction.atomic(durable=True):
-        locked = _lock_logged_segment(logged_segment, must_be_cancelled=True)
-        changed = locked.entries.filter(cancelled_with_segment=True).update(
-            cancelled=False, cancelled_with_segment=False
+        locked = _lock_logged_segment(logged_segment, must_be_cancelled=not cancelled)
+        entries = locked.entries.filter(
+            **({"cancelled": False} if cancelled else {"cancelled_with_segment": True})
         )
-        LoggedSegment.objects.filter(pk=locked.pk).update(cancelled=False)
-    logged_segment.cancelled = False
+        changed = entries.update(cancelled=cancelled, cancelled_with_segment=cancelled)
+        LoggedSegment.objects.filter(pk=locked.pk).update(cancelled=cancelled)
+    logged_segment.cancelled = cancelled
     return changed
 
 

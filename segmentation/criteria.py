@@ -40,6 +40,10 @@ from interactions.models import (
 
 HAS = "has"
 NO_TYPE = "none"
+# The correspondence types an entry may have been logged with, "none" included.
+LOGGED_CORRESPONDENCE_TYPES = [(NO_TYPE, gettext_lazy("(none)"))] + [
+    choice for choice in CorrespondenceType.choices if choice[0]
+]
 HAS_NOT = "has_not"
 # No criterion joins rows (they use EXISTS or IN), so none needs DISTINCT, which
 # would also make every INSERT … SELECT sort whole contact rows.
@@ -60,15 +64,28 @@ DAMAGED_CRITERIA = gettext_lazy(
 LINKED_MODELS = {MailingGroup, IndustryGroup, BusinessRelation, JobResponsibility}
 
 
-def _codes(model, label):
+def _codes(model, label, *, method=None):
+    """Rows of `model` picked by their codes in a searchable list."""
     return django_filters.ModelMultipleChoiceFilter(
         distinct=False,
         label=label,
         queryset=model.objects.all(),
         to_field_name="code",
         # Without a method django-filter would compare the code with the foreign key.
-        method="filter_linked" if model in LINKED_MODELS else "filter_codes",
+        method=method
+        or ("filter_linked" if model in LINKED_MODELS else "filter_codes"),
         widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    )
+
+
+def _choices(label, choices, **options):
+    """Some of `choices` picked in a searchable list."""
+    return django_filters.MultipleChoiceFilter(
+        distinct=False,
+        label=label,
+        choices=choices,
+        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+        **options,
     )
 
 
@@ -150,12 +167,7 @@ class ContactCriteria(django_filters.FilterSet):
         label=gettext_lazy("Post code to"), field_name="post_code", lookup_expr="lte"
     )
     city = django_filters.CharFilter(label=gettext_lazy("City"), lookup_expr="iexact")
-    country = django_filters.MultipleChoiceFilter(
-        distinct=False,
-        label=gettext_lazy("Country"),
-        choices=countries,
-        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
-    )
+    country = _choices(gettext_lazy("Country"), countries)
     language = django_filters.CharFilter(
         label=gettext_lazy("Language"),
         method="filter_languages",
@@ -187,36 +199,19 @@ class ContactCriteria(django_filters.FilterSet):
         empty_label=gettext_lazy("(any)"),
         method=_collected,
     )
-    interaction_template = django_filters.ModelMultipleChoiceFilter(
-        distinct=False,
-        label=gettext_lazy("… with template"),
-        queryset=InteractionTemplate.objects.all(),
-        to_field_name="code",
-        method=_collected,
-        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    interaction_template = _codes(
+        InteractionTemplate, gettext_lazy("… with template"), method=_collected
     )
-    interaction_group = django_filters.ModelMultipleChoiceFilter(
-        distinct=False,
-        label=gettext_lazy("… in group"),
-        queryset=InteractionGroup.objects.all(),
-        to_field_name="code",
-        method=_collected,
-        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    interaction_group = _codes(
+        InteractionGroup, gettext_lazy("… in group"), method=_collected
     )
-    interaction_evaluation = django_filters.MultipleChoiceFilter(
-        distinct=False,
-        label=gettext_lazy("… evaluated"),
-        choices=[choice for choice in Evaluation.choices if choice[0]],
+    interaction_evaluation = _choices(
+        gettext_lazy("… evaluated"),
+        [choice for choice in Evaluation.choices if choice[0]],
         method=_collected,
-        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
     )
-    interaction_campaign = django_filters.ModelMultipleChoiceFilter(
-        distinct=False,
-        label=gettext_lazy("… in campaign"),
-        queryset=Campaign.objects.all(),
-        to_field_name="code",
-        method=_collected,
-        widget=forms.SelectMultiple(attrs={"data-enhance": "multi"}),
+    interaction_campaign = _codes(
+        Campaign, gettext_lazy("… in campaign"), method=_collected
     )
     interaction_date = django_filters.DateFromToRangeFilter(
         label=gettext_lazy("… dated (from – to)"),
@@ -238,8 +233,7 @@ class ContactCriteria(django_filters.FilterSet):
     logged_correspondence_type = django_filters.MultipleChoiceFilter(
         distinct=False,
         label=gettext_lazy("… logged with correspondence type"),
-        choices=[(NO_TYPE, gettext_lazy("(none)"))]
-        + [choice for choice in CorrespondenceType.choices if choice[0]],
+        choices=LOGGED_CORRESPONDENCE_TYPES,
         method=_collected,
         widget=forms.CheckboxSelectMultiple,
     )

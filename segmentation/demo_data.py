@@ -3,6 +3,7 @@
 Called by `load_demo_data` after the contacts' and interactions' demo data.
 """
 
+from core.users import User
 from interactions.models import Campaign, InteractionTemplate
 from segmentation.models import Segment
 from segmentation.services import (
@@ -42,7 +43,7 @@ SEGMENTS = [
 LOGGED = 1
 
 
-def load(*, contacts: int | None, seed: int, stdout) -> None:
+def load(*, contacts: int | None, seed: int, stdout, user: User) -> None:
     """Two demo segments and saved criteria, unless generating bulk contacts."""
     if contacts:
         return
@@ -58,10 +59,10 @@ def load(*, contacts: int | None, seed: int, stdout) -> None:
                 "campaign": Campaign.objects.filter(code=campaign).first(),
             },
             upload=None,
-            user=None,
+            user=user,
         )
         for service, criteria, options in steps:
-            service(segment, criteria=criteria, user=None, **options)
+            service(segment, criteria=criteria, user=user, **options)
         created.append(segment)
     invitation = created[0]
     update_line(
@@ -69,13 +70,14 @@ def load(*, contacts: int | None, seed: int, stdout) -> None:
         fields={
             "personal_comment": "Looking forward to seeing you again at our stand!"
         },
+        user=user,
     )
     save_criteria(
         invitation,
         code=f"EVENTS-{invitation.number}",
         description="Persons on the event mailing list",
-        user=None,
+        user=user,
     )
     for segment in created[-LOGGED:]:
-        log_segment(segment, user=None, create_follow_up=True)
+        log_segment(segment, user=user, create_follow_up=True)
     stdout.write(f"Created {len(SEGMENTS)} demo segments and logged {LOGGED} of them.")

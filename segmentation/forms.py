@@ -9,7 +9,7 @@ from contacts.widgets import ContactsPicker
 from core.ids import IdChoiceField, IdMultipleChoiceField, SelectedIdsField
 from interactions.forms import WordUploadField
 from interactions.models import InteractionTemplate, LoggedSegment
-from segmentation.criteria import NO_TYPE, split_values
+from segmentation.criteria import LOGGED_CORRESPONDENCE_TYPES, split_values
 from segmentation.models import SavedCriteria, Segment, SegmentLine, StepDefinition
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -289,8 +289,7 @@ class FollowUpForm(forms.Form):
 
     correspondence_types = forms.MultipleChoiceField(
         label=_("Only contacts logged with correspondence type"),
-        choices=[(NO_TYPE, _("(none)"))]
-        + [choice for choice in CorrespondenceType.choices if choice[0]],
+        choices=LOGGED_CORRESPONDENCE_TYPES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -11,6 +10,7 @@ from contacts.models import (
     Salesperson,
     language_code_validator,
 )
+from core.models import CreatedBy
 from interactions.models import (
     Evaluation,
     InteractionDefaults,
@@ -19,7 +19,7 @@ from interactions.models import (
 )
 
 
-class Segment(InteractionDefaults):
+class Segment(InteractionDefaults, CreatedBy):
     """A worksheet of contacts to interact with: a header plus one line per contact.
 
     The header holds the interaction details every line inherits; a line stores
@@ -68,14 +68,6 @@ class Segment(InteractionDefaults):
             "Replaces the template’s documents for every line of this segment."
         ),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
 
     class Meta(InteractionDefaults.Meta):
@@ -286,7 +278,7 @@ class StepDefinition(models.Model):
         abstract = True
 
 
-class CriteriaStep(StepDefinition):
+class CriteriaStep(StepDefinition, CreatedBy):
     """One Add / Reduce / Refine applied to a segment, undone by Go Back."""
 
     class Origin(models.TextChoices):
@@ -313,14 +305,6 @@ class CriteriaStep(StepDefinition):
         blank=True,
         help_text=_("Contacts the step left out, by reason."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         ordering = ["segment", "number"]
@@ -336,19 +320,11 @@ class CriteriaStep(StepDefinition):
         return f"{self.segment.number} #{self.number} {self.get_action_display()}"
 
 
-class SavedCriteria(models.Model):
+class SavedCriteria(CreatedBy):
     """A named list of steps that Reuse Criteria replays on another segment."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     description = models.CharField(_("description"), max_length=100, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         ordering = ["code"]

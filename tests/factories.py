@@ -56,29 +56,34 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(*Group.objects.filter(name__in=extracted))
 
 
-class SalespersonFactory(factory.django.DjangoModelFactory):
+class CodedFactory(factory.django.DjangoModelFactory):
+    """A row known by its code: asking again for a code gets the same row."""
+
+    class Meta:
+        abstract = True
+        django_get_or_create = ["code"]
+
+
+class SalespersonFactory(CodedFactory):
     class Meta:
         model = Salesperson
-        django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"SP{n:02d}")
     name = factory.Faker("name")
     email = factory.Faker("email")
 
 
-class TerritoryFactory(factory.django.DjangoModelFactory):
+class TerritoryFactory(CodedFactory):
     class Meta:
         model = Territory
-        django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"TER{n}")
     description = factory.Faker("city")
 
 
-class MailingGroupFactory(factory.django.DjangoModelFactory):
+class MailingGroupFactory(CodedFactory):
     class Meta:
         model = MailingGroup
-        django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"MAIL{n}")
     description = factory.Faker("bs")
@@ -87,7 +92,6 @@ class MailingGroupFactory(factory.django.DjangoModelFactory):
 class IndustryGroupFactory(MailingGroupFactory):
     class Meta:
         model = IndustryGroup
-        django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"IND{n}")
 
@@ -95,7 +99,6 @@ class IndustryGroupFactory(MailingGroupFactory):
 class BusinessRelationFactory(MailingGroupFactory):
     class Meta:
         model = BusinessRelation
-        django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"REL{n}")
 
@@ -103,7 +106,6 @@ class BusinessRelationFactory(MailingGroupFactory):
 class JobResponsibilityFactory(MailingGroupFactory):
     class Meta:
         model = JobResponsibility
-        django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"JOB{n}")
 
@@ -156,28 +158,25 @@ def demo_letter(language: str = "en") -> bytes:
     return build_demo_letter(language)
 
 
-class CampaignFactory(factory.django.DjangoModelFactory):
+class CampaignFactory(CodedFactory):
     class Meta:
         model = Campaign
-        django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"CAMP{n}")
     description = factory.Faker("catch_phrase")
 
 
-class InteractionGroupFactory(factory.django.DjangoModelFactory):
+class InteractionGroupFactory(CodedFactory):
     class Meta:
         model = InteractionGroup
-        django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"GROUP{n}")
     description = factory.Faker("bs")
 
 
-class InteractionTemplateFactory(factory.django.DjangoModelFactory):
+class InteractionTemplateFactory(CodedFactory):
     class Meta:
         model = InteractionTemplate
-        django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"TMPL{n}")
     group = factory.SubFactory(InteractionGroupFactory)

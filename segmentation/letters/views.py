@@ -27,6 +27,7 @@ from segmentation.letters.check import check_letters
 from segmentation.letters.jobs import COMBINED, ZIP, start_letters_job
 from segmentation.models import Segment, SegmentLine
 from segmentation.services import personalise_line
+from segmentation.views.lines import segment_line_or_404
 
 # More letters than this are made by the background worker, not in the request.
 LETTERS_IN_REQUEST = 500
@@ -147,11 +148,7 @@ def _in_background(
 @permission_required("segmentation.view_segment", raise_exception=True)
 def line_letter_download(request, pk, line_pk):
     """One contact's letter: a preview, or the start of personalising it in Word."""
-    line = get_object_or_404(
-        SegmentLine.objects.select_related("segment", "contact"),
-        pk=line_pk,
-        segment_id=pk,
-    )
+    line = segment_line_or_404(pk, line_pk)
     letter = line_letter(line)
     try:
         content = make_letter(letter)
@@ -167,13 +164,9 @@ def line_letter_download(request, pk, line_pk):
 @permission_required("segmentation.change_segment", raise_exception=True)
 def line_personalise(request, pk, line_pk):
     """Upload this contact's edited letter, or (reset) go back to the shared document."""
-    line = get_object_or_404(
-        SegmentLine.objects.select_related("segment", "contact"),
-        pk=line_pk,
-        segment_id=pk,
-    )
+    line = segment_line_or_404(pk, line_pk)
     if "reset" in request.POST:
-        personalise_line(line, data=None)
+        personalise_line(line, data=None, user=request.user)
         messages.success(
             request,
             _("%(contact)s gets the shared letter again.") % {"contact": line.contact},

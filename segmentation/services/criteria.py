@@ -27,7 +27,7 @@ OPTION_FIELDS = [
 ]
 
 
-def clear_criteria(segment: Segment, *, user: User | None) -> int:
+def clear_criteria(segment: Segment, *, user: User) -> int:
     """Forget every step of an empty segment; return how many there were."""
     with transaction.atomic(durable=True):
         segment = lock_segment(segment)
@@ -40,7 +40,7 @@ def clear_criteria(segment: Segment, *, user: User | None) -> int:
 
 
 def save_criteria(
-    segment: Segment, *, code: str, description: str, user: User | None
+    segment: Segment, *, code: str, description: str, user: User
 ) -> SavedCriteria:
     """Save Criteria: keep the segment's steps under a code, for Reuse Criteria."""
     with transaction.atomic(durable=True):
@@ -77,7 +77,7 @@ def save_criteria(
 
 
 def reuse_criteria(
-    segment: Segment, *, saved_criteria: SavedCriteria, user: User | None
+    segment: Segment, *, saved_criteria: SavedCriteria, user: User
 ) -> list[CriteriaStep]:
     """Reuse Criteria: replay saved steps against today's contacts, as new steps.
 
@@ -91,7 +91,7 @@ def reuse_criteria(
 
 
 def _replay(
-    segment: Segment, definition: StepDefinition, *, user: User | None
+    segment: Segment, definition: StepDefinition, *, user: User
 ) -> CriteriaStep:
     if definition.action == Action.ADD:
         return add_contacts(

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import CorrespondenceType
+from core.users import User
 from interactions.models import (
     DeliveryStatus,
     InteractionLogEntry,
@@ -13,7 +14,7 @@ from interactions.models import (
 )
 
 
-def mark_printed(logged_segment: LoggedSegment, *, user) -> int:
+def mark_printed(logged_segment: LoggedSegment, *, user: User) -> int:
     """Mark as Printed: the hard copies went out; their entries become printed.
 
     Returns how many entries were marked. Cancelled entries stay as they are.
@@ -33,7 +34,7 @@ def mark_printed(logged_segment: LoggedSegment, *, user) -> int:
     return count
 
 
-def resend_failed(logged_segment: LoggedSegment, *, user) -> int:
+def resend_failed(logged_segment: LoggedSegment, *, user: User) -> int:
     """Resend: the failed e-mails are pending again, for the next delivery run.
 
     Also the e-mails a cancellation stopped, once the logged segment and the

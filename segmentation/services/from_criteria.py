@@ -11,7 +11,7 @@ from segmentation.models import Segment
 from segmentation.services.steps import add_contacts
 
 
-def create_segment_from_criteria(*, criteria: dict, user: User | None) -> Segment:
+def create_segment_from_criteria(*, criteria: dict, user: User) -> Segment:
     """A new segment (next number, the user's salesperson) with one Add Contacts step.
 
     All or nothing: criteria that are not valid raise ValidationError and leave

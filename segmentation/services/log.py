@@ -32,7 +32,7 @@ from segmentation.services.steps import Origin, add_contacts
 def log_segment(
     segment: Segment,
     *,
-    user: User | None,
+    user: User,
     create_follow_up: bool = False,
     deliver: bool = False,
     on_phase: Callable[[str], None] = lambda phase: None,
@@ -97,7 +97,7 @@ class AlreadyLogged(ValidationError):
 def create_follow_up_segment(
     logged_segment: LoggedSegment,
     *,
-    user: User | None,
+    user: User,
     correspondence_types: Sequence[str] = (),
     languages: Sequence[str] = (),
 ) -> Segment:
@@ -128,7 +128,7 @@ def create_follow_up_segment(
     return follow_up
 
 
-def _entry_columns(logged: LoggedSegment, *, user: User | None, deliver: bool) -> dict:
+def _entry_columns(logged: LoggedSegment, *, user: User, deliver: bool) -> dict:
     """Each log entry column, from a line annotated with its effective values."""
     # With Send attachments, e-mails wait for the delivery run and hard copies
     # for Mark as Printed.

@@ -20,7 +20,7 @@ def save_segment(
     *,
     fields: dict,
     upload: dict | None,
-    user: User | None,
+    user: User,
     take_template_defaults: bool = False,
     remove_document: bool = False,
 ) -> Segment:
@@ -59,7 +59,7 @@ def save_segment(
     return segment
 
 
-def update_line(line: SegmentLine, *, fields: dict) -> SegmentLine:
+def update_line(line: SegmentLine, *, fields: dict, user: User) -> SegmentLine:
     """Change a line's own interaction details; None means "as the header".
 
     Only SegmentLine.EDITABLE_FIELDS may be changed here.
@@ -76,7 +76,7 @@ def personalise_line(
     *,
     data: bytes | None,
     file_name: str = "",
-    user: User | None = None,
+    user: User,
 ) -> SegmentLine:
     """Give one line its own edited letter, used as it is; None goes back to the shared one.
 
@@ -101,7 +101,7 @@ def _write_line(line: SegmentLine, *, fields: dict) -> SegmentLine:
     return line
 
 
-def delete_segment(segment: Segment) -> None:
+def delete_segment(segment: Segment, *, user: User) -> None:
     """Delete a segment with its lines, snapshots and steps, set-based."""
     with transaction.atomic(durable=True):
         delete_segment_rows(lock_segment(segment))

@@ -47,7 +47,7 @@ def add_contacts(
     segment: Segment,
     *,
     criteria: dict,
-    user: User | None,
+    user: User,
     allow_existing_contacts: bool = False,
     expand_companies: bool = False,
     allow_related_companies: bool = False,
@@ -104,7 +104,7 @@ def reduce_contacts(
     segment: Segment,
     *,
     criteria: dict,
-    user: User | None,
+    user: User,
     entire_companies: bool = False,
     origin: str = Origin.CRITERIA,
 ) -> CriteriaStep:
@@ -123,7 +123,7 @@ def refine_contacts(
     segment: Segment,
     *,
     criteria: dict,
-    user: User | None,
+    user: User,
     entire_companies: bool = False,
     origin: str = Origin.CRITERIA,
 ) -> CriteriaStep:
@@ -147,7 +147,7 @@ STEP_SERVICES = {
 
 
 def add_contacts_by_hand(
-    segment: Segment, *, contacts: Sequence[Contact], user: User | None
+    segment: Segment, *, contacts: Sequence[Contact], user: User
 ) -> CriteriaStep:
     """Add chosen contacts, as one step; refused whole if any of them cannot go on."""
     if not contacts:
@@ -178,7 +178,7 @@ def add_contacts_by_hand(
 
 
 def remove_lines(
-    segment: Segment, *, line_ids: Sequence[int], user: User | None
+    segment: Segment, *, line_ids: Sequence[int], user: User
 ) -> CriteriaStep:
     """Remove the chosen lines, as one Reduce step that Go Back can undo."""
     with transaction.atomic(durable=True):
@@ -199,7 +199,7 @@ def remove_lines(
     return step
 
 
-def go_back(segment: Segment, *, user: User | None) -> CriteriaStep:
+def go_back(segment: Segment, *, user: User) -> CriteriaStep:
     """Undo the last step exactly: its lines go, the lines it removed come back as they were."""
     with transaction.atomic(durable=True):
         segment = lock_segment(segment)
@@ -219,7 +219,7 @@ def go_back(segment: Segment, *, user: User | None) -> CriteriaStep:
 
 
 def reuse_segment(
-    segment: Segment, *, logged_segment: LoggedSegment, user: User | None
+    segment: Segment, *, logged_segment: LoggedSegment, user: User
 ) -> CriteriaStep:
     """Reuse Segment: add the contacts of a logged segment, as one Add step."""
     return add_contacts(
@@ -235,7 +235,7 @@ def remove_by_criteria(
     *,
     action: str,
     criteria: dict,
-    user: User | None,
+    user: User,
     entire_companies: bool,
     origin: str,
 ) -> CriteriaStep:
@@ -261,7 +261,7 @@ def remove_by_criteria(
     return step
 
 
-def _new_step(segment: Segment, *, user: User | None, **fields) -> CriteriaStep:
+def _new_step(segment: Segment, *, user: User, **fields) -> CriteriaStep:
     last = segment.steps.aggregate(last=Max("number"))["last"] or 0
     return CriteriaStep.objects.create(
         segment=segment, number=last + 1, created_by=user, **fields

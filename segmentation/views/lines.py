@@ -16,16 +16,25 @@ from segmentation.services import (
 )
 
 
-@permission_required("segmentation.change_segment", raise_exception=True)
-def segment_line_update(request, pk, line_pk):
-    """Change one line's details, or reset it to the header's."""
-    line = get_object_or_404(
+def segment_line_or_404(pk, line_pk) -> SegmentLine:
+    """Line `line_pk` of segment `pk`, with its segment and contact; 404 otherwise."""
+    return get_object_or_404(
         SegmentLine.objects.select_related("segment", "contact"),
         pk=line_pk,
         segment_id=pk,
     )
+
+
+@permission_required("segmentation.change_segment", raise_exception=True)
+def segment_line_update(request, pk, line_pk):
+    """Change one line's details, or reset it to the header's."""
+    line = segment_line_or_404(pk, line_pk)
     if request.method == "POST" and "reset" in request.POST:
-        update_line(line, fields=dict.fromkeys(SegmentLine.OVERRIDABLE_FIELDS))
+        update_line(
+            line,
+            fields=dict.fromkeys(SegmentLine.OVERRIDABLE_FIELDS),
+            user=request.user,
+        )
         messages.success(
             request,
             _("Line of %(contact)s reset to the segment’s values.")
@@ -41,6 +50,7 @@ def segment_line_update(request, pk, line_pk):
                     name: form.cleaned_data[name]
                     for name in SegmentLine.EDITABLE_FIELDS
                 },
+                user=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -1,8 +1,9 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from interactions.models import LoggedSegment
-from segmentation.models import SavedCriteria, Segment
+from interactions.models import LoggedSegment, WordDocument
+from segmentation.models import CriteriaStep, SavedCriteria, Segment
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +32,17 @@ def test_demo_data_has_a_logged_segment_with_its_follow_up():
         description=f"Follow-up on segment {logged.segment_number}"
     )
     assert follow_up.lines.exists()
+
+
+def test_demo_data_is_by_the_demo_user_who_cannot_log_in_without_demo_login():
+    call_command("load_demo_data", verbosity=0)
+
+    demo = get_user_model().objects.get(username="demo")
+    assert not demo.has_usable_password()
+    logged = LoggedSegment.objects.get(description="Autumn customer days")
+    assert logged.created_by == demo
+    assert set(logged.entries.values_list("created_by", flat=True)) == {demo.pk}
+    assert not Segment.objects.exclude(created_by=demo).exists()
+    assert not CriteriaStep.objects.exclude(created_by=demo).exists()
+    assert not SavedCriteria.objects.exclude(created_by=demo).exists()
+    assert not WordDocument.objects.exclude(uploaded_by=demo).exists()

@@ -23,6 +23,7 @@ from tests.factories import (
     SalespersonFactory,
     SegmentFactory,
     TemplateDocumentFactory,
+    UserFactory,
     WordDocumentFactory,
 )
 
@@ -107,6 +108,7 @@ def test_each_contact_gets_a_merged_letter_in_a_zip(marketing_client, segment):
     update_line(
         segment.lines.get(contact__name=TRICKY),
         fields={"personal_comment": "Thank you!\nSee you in Brno."},
+        user=UserFactory(),
     )
 
     response = marketing_client.get(
@@ -164,7 +166,7 @@ def test_a_line_without_a_document_in_its_language_gets_the_default_one(
 
 def test_one_combined_document_keeps_each_letters_footer(marketing_client, segment):
     for line in segment.lines.all():
-        update_line(line, fields={"language": "en"})
+        update_line(line, fields={"language": "en"}, user=UserFactory())
 
     response = marketing_client.get(
         reverse("segmentation:segment_letters_download", args=[segment.pk]),
@@ -206,7 +208,9 @@ def test_a_letter_that_cannot_be_made_is_listed_and_the_others_are_made(
 ):
     no_template = InteractionTemplateFactory(code="CALL", default_language="")
     update_line(
-        segment.lines.get(contact__name="Paul Martin"), fields={"template": no_template}
+        segment.lines.get(contact__name="Paul Martin"),
+        fields={"template": no_template},
+        user=UserFactory(),
     )
 
     files = _zip(
@@ -388,6 +392,7 @@ def test_many_letters_are_made_by_the_worker_with_progress_and_failures(
         fields={
             "template": InteractionTemplateFactory(code="CALL", default_language="")
         },
+        user=UserFactory(),
     )
 
     response = marketing_client.post(

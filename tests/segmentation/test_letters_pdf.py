@@ -14,6 +14,7 @@ from tests.factories import (
     PersonFactory,
     SegmentFactory,
     TemplateDocumentFactory,
+    UserFactory,
 )
 from tests.office import needs_libreoffice, pdf_pages
 
@@ -53,11 +54,13 @@ def segment():
     update_line(
         segment.lines.get(contact__name="Bruno Berg"),
         fields={"personal_comment": LONG_COMMENT},
+        user=UserFactory(),
     )
     personalise_line(
         segment.lines.get(contact__name="Dana Dvořák"),
         data=_personal_letter("Personal letter for Dana"),
         file_name="dana.docx",
+        user=UserFactory(),
     )
     return segment
 

@@ -16,6 +16,7 @@ from tests.factories import (
     InteractionTemplateFactory,
     SalespersonFactory,
     SegmentFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,7 +51,9 @@ def segment():
         user=None,
     )
     update_line(
-        segment.lines.first(), fields={"subject": "Personal", "personal_comment": "Hi"}
+        segment.lines.first(),
+        fields={"subject": "Personal", "personal_comment": "Hi"},
+        user=UserFactory(),
     )
     return segment
 

@@ -9,8 +9,9 @@ from contacts.models import Contact, Salesperson
 from interactions import demo_data as interaction_demo_data
 from segmentation import demo_data as segment_demo_data
 
-# In layer order: each app's demo data uses the one below it.
-DEMO_DATA = [contact_demo_data, interaction_demo_data, segment_demo_data]
+# In layer order: each app's demo data uses the one below it. These write through
+# services, as the demo user.
+DEMO_DATA_BY_USER = [interaction_demo_data, segment_demo_data]
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo"
 
@@ -53,13 +54,25 @@ class Command(BaseCommand):
         if if_empty and Contact.objects.exists():
             self.stdout.write("Contacts exist already; no demo data loaded.")
         else:
-            for demo_data in DEMO_DATA:
-                demo_data.load(contacts=contacts, seed=seed, stdout=self.stdout)
+            contact_demo_data.load(contacts=contacts, seed=seed, stdout=self.stdout)
+            user = self._demo_user()
+            for demo_data in DEMO_DATA_BY_USER:
+                demo_data.load(
+                    contacts=contacts, seed=seed, stdout=self.stdout, user=user
+                )
         if demo_login:
             self._ensure_demo_login()
 
+    def _demo_user(self):
+        """The user the demo data is by; it logs in only after --demo-login."""
+        user, created = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        if created:
+            user.set_unusable_password()
+            user.save()
+        return user
+
     def _ensure_demo_login(self):
-        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        user = self._demo_user()
         user.set_password(DEMO_PASSWORD)
         user.is_staff = True
         user.save()
