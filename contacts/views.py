@@ -58,7 +58,7 @@ def contact_delete(request, pk):
     contact = get_object_or_404(Contact, pk=pk)
     if request.method == "POST":
         try:
-            delete_contact(contact)
+            delete_contact(contact, user=request.user)
         except ValidationError as error:
             messages.error(request, error.message)
             return redirect(contact)

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
+from core.audit import AuditEvent, record_event
 from core.users import User
 from interactions.models import (
     Campaign,
@@ -24,6 +25,7 @@ from interactions.models import (
 from interactions.word_merge import read_merge_fields
 
 ENTRIES_NAMED = 5
+ENTRIES_RECORDED = 20
 
 
 def store_word_document(
@@ -100,7 +102,7 @@ def create_interaction(
     language = interaction_language(template, contact)
     template_document = template_document_for(template, language)
     with transaction.atomic(durable=True):
-        return InteractionLogEntry.objects.create(
+        entry = InteractionLogEntry.objects.create(
             contact=contact,
             contact_company=contact.company_contact,
             date=date,
@@ -122,23 +124,60 @@ def create_interaction(
             document=template_document.document if template_document else None,
             created_by=user,
         )
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.CREATE_INTERACTION,
+            obj=contact,
+            figures={"entry": str(entry.pk), "template": template.code},
+        )
+    return entry
 
 
-def evaluate_entries(entries: QuerySet[InteractionLogEntry], *, evaluation: str) -> int:
+def evaluate_entries(
+    entries: QuerySet[InteractionLogEntry], *, evaluation: str, user: User
+) -> int:
     """Give every selected entry the same evaluation; return how many changed."""
     if evaluation not in Evaluation.values:
         raise ValidationError(_("Choose an evaluation."))
     with transaction.atomic(durable=True):
-        return entries.update(evaluation=evaluation)
+        count = entries.update(evaluation=evaluation)
+        _record_entries(
+            entries,
+            AuditEvent.Action.EVALUATE_ENTRIES,
+            count=count,
+            user=user,
+            evaluation=evaluation,
+        )
+    return count
 
 
-def cancel_entries(entries: QuerySet[InteractionLogEntry]) -> int:
+def cancel_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> int:
     """Mark the selected entries cancelled; they stay in the history."""
     with transaction.atomic():
-        return entries.filter(cancelled=False).update(cancelled=True)
+        count = entries.filter(cancelled=False).update(cancelled=True)
+        _record_entries(
+            entries, AuditEvent.Action.CANCEL_ENTRIES, count=count, user=user
+        )
+    return count
 
 
-def restore_entries(entries: QuerySet[InteractionLogEntry]) -> int:
+def _record_entries(entries, action: str, *, count: int, user: User, **figures):
+    """One event for a set of entries: how many changed and the first ids chosen."""
+    record_event(
+        actor=user,
+        action=action,
+        obj=InteractionLogEntry,
+        figures={
+            "count": count,
+            "entries": list(
+                entries.order_by("pk").values_list("pk", flat=True)[:ENTRIES_RECORDED]
+            ),
+            **figures,
+        },
+    )
+
+
+def restore_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> int:
     """Undo the cancellation of the selected entries.
 
     Refused for all of them while any belongs to a cancelled logged segment:
@@ -167,7 +206,11 @@ def restore_entries(entries: QuerySet[InteractionLogEntry]) -> int:
                     ),
                 }
             )
-        return entries.filter(cancelled=True).update(cancelled=False)
+        count = entries.filter(cancelled=True).update(cancelled=False)
+        _record_entries(
+            entries, AuditEvent.Action.RESTORE_ENTRIES, count=count, user=user
+        )
+    return count
 
 
 def cancel_logged_segment(logged_segment: LoggedSegment, *, user) -> int:
@@ -183,6 +226,12 @@ def cancel_logged_segment(logged_segment: LoggedSegment, *, user) -> int:
             cancelled=True, cancelled_with_segment=True
         )
         LoggedSegment.objects.filter(pk=locked.pk).update(cancelled=True)
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.CANCEL_LOGGED_SEGMENT,
+            obj=locked,
+            figures={"count": changed},
+        )
     logged_segment.cancelled = True
     return changed
 
@@ -198,6 +247,12 @@ def restore_logged_segment(logged_segment: LoggedSegment, *, user) -> int:
             cancelled=False, cancelled_with_segment=False
         )
         LoggedSegment.objects.filter(pk=locked.pk).update(cancelled=False)
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.RESTORE_LOGGED_SEGMENT,
+            obj=locked,
+            figures={"count": changed},
+        )
     logged_segment.cancelled = False
     return changed
 

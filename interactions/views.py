@@ -100,7 +100,7 @@ def interaction_log_action(request):
     try:
         if action == LogEntryActionForm.EVALUATE:
             count = evaluate_entries(
-                entries, evaluation=form.cleaned_data["evaluation"]
+                entries, evaluation=form.cleaned_data["evaluation"], user=request.user
             )
             message = ngettext(
                 "%(count)d interaction evaluated.",
@@ -108,14 +108,14 @@ def interaction_log_action(request):
                 count,
             )
         elif action == LogEntryActionForm.CANCEL:
-            count = cancel_entries(entries)
+            count = cancel_entries(entries, user=request.user)
             message = ngettext(
                 "%(count)d interaction cancelled.",
                 "%(count)d interactions cancelled.",
                 count,
             )
         else:
-            count = restore_entries(entries)
+            count = restore_entries(entries, user=request.user)
             message = ngettext(
                 "%(count)d interaction restored.",
                 "%(count)d interactions restored.",

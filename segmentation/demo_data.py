@@ -69,6 +69,7 @@ def load(*, contacts: int | None, seed: int, stdout) -> None:
         fields={
             "personal_comment": "Looking forward to seeing you again at our stand!"
         },
+        user=None,
     )
     save_criteria(
         invitation,

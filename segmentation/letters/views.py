@@ -173,7 +173,7 @@ def line_personalise(request, pk, line_pk):
         segment_id=pk,
     )
     if "reset" in request.POST:
-        personalise_line(line, data=None)
+        personalise_line(line, data=None, user=request.user)
         messages.success(
             request,
             _("%(contact)s gets the shared letter again.") % {"contact": line.contact},

@@ -25,7 +25,11 @@ def segment_line_update(request, pk, line_pk):
         segment_id=pk,
     )
     if request.method == "POST" and "reset" in request.POST:
-        update_line(line, fields=dict.fromkeys(SegmentLine.OVERRIDABLE_FIELDS))
+        update_line(
+            line,
+            fields=dict.fromkeys(SegmentLine.OVERRIDABLE_FIELDS),
+            user=request.user,
+        )
         messages.success(
             request,
             _("Line of %(contact)s reset to the segment’s values.")
@@ -41,6 +45,7 @@ def segment_line_update(request, pk, line_pk):
                     name: form.cleaned_data[name]
                     for name in SegmentLine.EDITABLE_FIELDS
                 },
+                user=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -159,7 +159,7 @@ def segment_delete(request, pk):
         return _segment_gone(request, request.POST.get("segment_number", ""))
     if request.method == "POST":
         try:
-            delete_segment(segment)
+            delete_segment(segment, user=request.user)
         except ValidationError:
             # Logged (or deleted) by another request since it was read above.
             return _segment_gone(request, segment.number)

@@ -83,6 +83,7 @@ def test_go_back_restores_removed_lines_with_their_personalisation(
             "personal_comment": "Thank you for 20 years!",
             "salesperson": SalespersonFactory(),
         },
+        user=None,
     )
     personalise_line(
         line, data=demo_letter(), file_name="vip.docx", user=marketing_user

@@ -107,6 +107,7 @@ def test_each_contact_gets_a_merged_letter_in_a_zip(marketing_client, segment):
     update_line(
         segment.lines.get(contact__name=TRICKY),
         fields={"personal_comment": "Thank you!\nSee you in Brno."},
+        user=None,
     )
 
     response = marketing_client.get(
@@ -164,7 +165,7 @@ def test_a_line_without_a_document_in_its_language_gets_the_default_one(
 
 def test_one_combined_document_keeps_each_letters_footer(marketing_client, segment):
     for line in segment.lines.all():
-        update_line(line, fields={"language": "en"})
+        update_line(line, fields={"language": "en"}, user=None)
 
     response = marketing_client.get(
         reverse("segmentation:segment_letters_download", args=[segment.pk]),
@@ -206,7 +207,9 @@ def test_a_letter_that_cannot_be_made_is_listed_and_the_others_are_made(
 ):
     no_template = InteractionTemplateFactory(code="CALL", default_language="")
     update_line(
-        segment.lines.get(contact__name="Paul Martin"), fields={"template": no_template}
+        segment.lines.get(contact__name="Paul Martin"),
+        fields={"template": no_template},
+        user=None,
     )
 
     files = _zip(
@@ -388,6 +391,7 @@ def test_many_letters_are_made_by_the_worker_with_progress_and_failures(
         fields={
             "template": InteractionTemplateFactory(code="CALL", default_language="")
         },
+        user=None,
     )
 
     response = marketing_client.post(

@@ -53,6 +53,7 @@ def segment():
     update_line(
         segment.lines.get(contact__name="Bruno Berg"),
         fields={"personal_comment": LONG_COMMENT},
+        user=None,
     )
     personalise_line(
         segment.lines.get(contact__name="Dana Dvořák"),

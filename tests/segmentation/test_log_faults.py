@@ -50,7 +50,9 @@ def segment():
         user=None,
     )
     update_line(
-        segment.lines.first(), fields={"subject": "Personal", "personal_comment": "Hi"}
+        segment.lines.first(),
+        fields={"subject": "Personal", "personal_comment": "Hi"},
+        user=None,
     )
     return segment
 

@@ -94,7 +94,9 @@ def test_log_writes_one_entry_per_line_and_archives_the_segment(
     """Scenario 32."""
     number = segment.number
     c1 = segment.lines.get(contact__name="C1")
-    update_line(c1, fields={"evaluation": "positive", "personal_comment": "Hej!"})
+    update_line(
+        c1, fields={"evaluation": "positive", "personal_comment": "Hej!"}, user=None
+    )
 
     logged = log_segment(segment, user=marketing_user)
 
@@ -140,6 +142,7 @@ def test_each_entry_carries_what_was_changed_on_its_line(segment, marketing_user
             "cost": Decimal("9"),
             "correspondence_type": "email",
         },
+        user=None,
     )
     personal = personalise_line(
         line, data=demo_letter("fr"), file_name="vip.docx", user=marketing_user
@@ -198,7 +201,7 @@ def test_an_email_line_without_address_blocks_only_when_sending(
 ):
     """Scenario 34."""
     line = segment.lines.get(contact__name="C2")
-    update_line(line, fields={"correspondence_type": "email"})
+    update_line(line, fields={"correspondence_type": "email"}, user=None)
     line.contact.email = ""
     line.contact.save()
     before = _everything()
@@ -236,7 +239,9 @@ def test_log_can_create_the_follow_up_segment(segment, marketing_user):
 
 def test_a_follow_up_can_keep_only_some_of_the_contacts(segment, marketing_user):
     update_line(
-        segment.lines.get(contact__name="C2"), fields={"correspondence_type": "email"}
+        segment.lines.get(contact__name="C2"),
+        fields={"correspondence_type": "email"},
+        user=None,
     )
     logged = log_segment(segment, user=marketing_user)
 
@@ -325,7 +330,7 @@ def test_a_contact_with_logged_interactions_cannot_be_deleted(segment, marketing
     log_segment(segment, user=marketing_user)
 
     with pytest.raises(ValidationError, match="Interaction log entries"):
-        delete_contact(contact)
+        delete_contact(contact, user=None)
 
 
 def test_the_log_page_lists_counts_and_problems_before_anything_is_written(
@@ -334,7 +339,9 @@ def test_the_log_page_lists_counts_and_problems_before_anything_is_written(
     segment.description = ""
     segment.save()
     update_line(
-        segment.lines.get(contact__name="C2"), fields={"correspondence_type": "email"}
+        segment.lines.get(contact__name="C2"),
+        fields={"correspondence_type": "email"},
+        user=None,
     )
     before = _everything()
 

@@ -144,7 +144,7 @@ def test_update_line_changes_only_what_a_line_may_change():
         {"is_duplicate": True},
     ):
         with pytest.raises(ValueError, match="cannot be changed"):
-            update_line(line, fields=fields)
+            update_line(line, fields=fields, user=None)
 
     assert list(SegmentLine.objects.values()) == before
 
@@ -152,7 +152,7 @@ def test_update_line_changes_only_what_a_line_may_change():
 def test_update_line_takes_every_overridable_field_and_resets_them():
     line = SegmentLineFactory(subject="Own", cost=Decimal("3"), evaluation="positive")
 
-    update_line(line, fields=dict.fromkeys(SegmentLine.OVERRIDABLE_FIELDS))
+    update_line(line, fields=dict.fromkeys(SegmentLine.OVERRIDABLE_FIELDS), user=None)
 
     line.refresh_from_db()
     assert all(getattr(line, name) is None for name in SegmentLine.OVERRIDABLE_FIELDS)
