@@ -33,6 +33,7 @@ from contacts.models import (
     language_code_validator,
 )
 from contacts.numbering import take_numbers
+from core.audit import AuditEvent, record_event
 from core.users import User
 
 MAX_FILE_SIZE = 50 * 1024 * 1024
@@ -399,6 +400,12 @@ def import_contacts(
             locked.imported_count = len(result.rows)
             locked.imported_at = timezone.now()
             locked.save(update_fields=["status", "imported_count", "imported_at"])
+            record_event(
+                actor=user,
+                action=AuditEvent.Action.IMPORT_CONTACTS,
+                obj=locked,
+                figures={"count": locked.imported_count},
+            )
             return locked.imported_count
     # Saved after the block: raising the refusal inside it would roll them back.
     ContactImport.objects.filter(pk=locked.pk).exclude(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from contacts.fields import CONTACT_FIELDS
 from contacts.models import Contact
 from contacts.numbering import take_numbers
+from core.audit import AuditEvent, record_event
 from core.users import User
 
 BLOCKERS_SHOWN = 5
@@ -22,6 +23,7 @@ def create_contact(*, fields: dict, user: User) -> Contact:
     with transaction.atomic():
         contact = Contact(number=take_numbers("contact")[0])
         _write(contact, fields)
+        record_event(actor=user, action=AuditEvent.Action.CREATE_CONTACT, obj=contact)
     return contact
 
 
@@ -30,6 +32,7 @@ def update_contact(contact: Contact, *, fields: dict, user: User) -> Contact:
     # Not durable: Django admin calls it inside the transaction of its change form.
     with transaction.atomic():
         _write(contact, fields)
+        record_event(actor=user, action=AuditEvent.Action.UPDATE_CONTACT, obj=contact)
     return contact
 
 
@@ -55,6 +58,9 @@ def delete_contact(contact: Contact, *, user: User) -> None:
     """Delete a contact, or explain what still needs it and delete nothing."""
     try:
         with transaction.atomic(durable=True):
+            record_event(
+                actor=user, action=AuditEvent.Action.DELETE_CONTACT, obj=contact
+            )
             contact.delete()
     except ProtectedError as error:
         raise ValidationError(
@@ -68,9 +74,15 @@ def unsubscribe_contact(contact_id: int) -> None:
     Only these two fields change; the first unsubscription's time is kept.
     """
     with transaction.atomic():
+        contact = Contact.objects.filter(pk=contact_id).only("number").first()
+        if contact is None:
+            return
         Contact.objects.filter(pk=contact_id).update(
             exclude_from_segments=True,
             unsubscribed_at=Coalesce(F("unsubscribed_at"), timezone.now()),
+        )
+        record_event(
+            actor=None, action=AuditEvent.Action.UNSUBSCRIBE_CONTACT, obj=contact
         )
 
 

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Job, JobChunk
+from core.models import AuditEvent, Job, JobChunk
 
 
 class JobChunkInline(admin.TabularInline):
@@ -43,6 +43,33 @@ class JobAdmin(admin.ModelAdmin):
             reverse("core:job_download", args=[obj.pk]),
             obj.result_name,
         )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The history of every business write: read only, and for admins only."""
+
+    list_display = ["at", "actor", "action", "object_label", "summary"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["actor"]
+    search_fields = ["object_label", "actor__username"]
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AuditEvent._meta.fields] + ["summary"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def user_history(users) -> dict[int, list[str]]:

@@ -166,3 +166,9 @@ class JobChunk(models.Model):
 
     def __str__(self):
         return f"{self.job_id}/{self.index} ({self.get_state_display()})"
+
+
+# The audit's model lives beside its record_event(); Django finds models here.
+from core.audit import AuditEvent  # noqa: E402
+
+__all__ = ["AuditEvent", "Job", "JobChunk"]

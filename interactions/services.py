@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
+from core.audit import AuditEvent, record_event
 from core.users import User
 from interactions.models import (
     Campaign,
@@ -24,6 +25,7 @@ from interactions.models import (
 from interactions.word_merge import read_merge_fields
 
 ENTRIES_NAMED = 5
+ENTRIES_RECORDED = 20
 
 
 def store_word_document(data: bytes, *, file_name: str, user: User) -> WordDocument:
@@ -98,7 +100,7 @@ def create_interaction(
     language = interaction_language(template, contact)
     template_document = template_document_for(template, language)
     with transaction.atomic(durable=True):
-        return InteractionLogEntry.objects.create(
+        entry = InteractionLogEntry.objects.create(
             contact=contact,
             contact_company=contact.company_contact,
             date=date,
@@ -120,6 +122,13 @@ def create_interaction(
             document=template_document.document if template_document else None,
             created_by=user,
         )
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.CREATE_INTERACTION,
+            obj=contact,
+            figures={"entry": str(entry.pk), "template": template.code},
+        )
+    return entry
 
 
 def evaluate_entries(
@@ -129,13 +138,41 @@ def evaluate_entries(
     if evaluation not in Evaluation.values:
         raise ValidationError(_("Choose an evaluation."))
     with transaction.atomic(durable=True):
-        return entries.update(evaluation=evaluation)
+        count = entries.update(evaluation=evaluation)
+        _record_entries(
+            entries,
+            AuditEvent.Action.EVALUATE_ENTRIES,
+            count=count,
+            user=user,
+            evaluation=evaluation,
+        )
+    return count
 
 
 def cancel_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> int:
     """Mark the selected entries cancelled; they stay in the history."""
     with transaction.atomic():
-        return entries.filter(cancelled=False).update(cancelled=True)
+        count = entries.filter(cancelled=False).update(cancelled=True)
+        _record_entries(
+            entries, AuditEvent.Action.CANCEL_ENTRIES, count=count, user=user
+        )
+    return count
+
+
+def _record_entries(entries, action: str, *, count: int, user: User, **figures):
+    """One event for a set of entries: how many changed and the first ids chosen."""
+    record_event(
+        actor=user,
+        action=action,
+        obj=InteractionLogEntry,
+        figures={
+            "count": count,
+            "entries": list(
+                entries.order_by("pk").values_list("pk", flat=True)[:ENTRIES_RECORDED]
+            ),
+            **figures,
+        },
+    )
 
 
 def restore_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> int:
@@ -167,7 +204,11 @@ def restore_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> in
                     ),
                 }
             )
-        return entries.filter(cancelled=True).update(cancelled=False)
+        count = entries.filter(cancelled=True).update(cancelled=False)
+        _record_entries(
+            entries, AuditEvent.Action.RESTORE_ENTRIES, count=count, user=user
+        )
+    return count
 
 
 def cancel_logged_segment(logged_segment: LoggedSegment, *, user: User) -> int:
@@ -177,7 +218,7 @@ def cancel_logged_segment(logged_segment: LoggedSegment, *, user: User) -> int:
     exactly them; an entry cancelled on its own before stays cancelled.
     Returns how many entries were cancelled.
     """
-    return _set_cancelled(logged_segment, cancelled=True)
+    return _set_cancelled(logged_segment, cancelled=True, user=user)
 
 
 def restore_logged_segment(logged_segment: LoggedSegment, *, user: User) -> int:
@@ -185,10 +226,12 @@ def restore_logged_segment(logged_segment: LoggedSegment, *, user: User) -> int:
 
     Returns how many entries were restored.
     """
-    return _set_cancelled(logged_segment, cancelled=False)
+    return _set_cancelled(logged_segment, cancelled=False, user=user)
 
 
-def _set_cancelled(logged_segment: LoggedSegment, *, cancelled: bool) -> int:
+def _set_cancelled(
+    logged_segment: LoggedSegment, *, cancelled: bool, user: User
+) -> int:
     """Cancel (or restore) the logged segment and its entries, in one statement each.
 
     Cancel marks the entries still active as cancelled with the segment; Restore
@@ -201,6 +244,16 @@ def _set_cancelled(logged_segment: LoggedSegment, *, cancelled: bool) -> int:
         )
         changed = entries.update(cancelled=cancelled, cancelled_with_segment=cancelled)
         LoggedSegment.objects.filter(pk=locked.pk).update(cancelled=cancelled)
+        record_event(
+            actor=user,
+            action=(
+                AuditEvent.Action.CANCEL_LOGGED_SEGMENT
+                if cancelled
+                else AuditEvent.Action.RESTORE_LOGGED_SEGMENT
+            ),
+            obj=locked,
+            figures={"count": changed},
+        )
     logged_segment.cancelled = cancelled
     return changed
 

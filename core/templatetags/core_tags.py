@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 
+from core.audit import HISTORY_SHOWN, history
+
 register = template.Library()
 
 
@@ -18,3 +20,9 @@ def static_even_if_uncollected(path: str) -> str:
         return static(path)
     except ValueError:
         return f"/{settings.STATIC_URL.lstrip('/')}{path}"
+
+
+@register.inclusion_tag("includes/history.html")
+def history_of(obj) -> dict:
+    """The History section of an object's page: its latest events, in one query."""
+    return {"events": history(obj), "shown": HISTORY_SHOWN}

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.audit import AuditEvent, nested_services, record_event
 from core.users import User
 from segmentation.models import (
     CriteriaStep,
@@ -36,7 +37,14 @@ def clear_criteria(segment: Segment, *, user: User) -> int:
                 _("The segment still has lines; its steps are what Go Back undoes.")
             )
         _total, deleted = CriteriaStep.objects.filter(segment=segment).delete()
-    return deleted.get(CriteriaStep._meta.label, 0)
+        count = deleted.get(CriteriaStep._meta.label, 0)
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.CLEAR_CRITERIA,
+            obj=segment,
+            figures={"count": count},
+        )
+    return count
 
 
 def save_criteria(
@@ -73,6 +81,12 @@ def save_criteria(
             )
             for index, step in enumerate(steps, start=1)
         )
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.SAVE_CRITERIA,
+            obj=segment,
+            figures={"code": saved.code, "count": len(steps)},
+        )
     return saved
 
 
@@ -84,10 +98,23 @@ def reuse_criteria(
     All or nothing: if one step's criteria are no longer valid, no step is applied.
     """
     with transaction.atomic(durable=True):
-        return [
-            _replay(segment, definition, user=user)
-            for definition in saved_criteria.steps.order_by("number")
-        ]
+        with nested_services():
+            steps = [
+                _replay(segment, definition, user=user)
+                for definition in saved_criteria.steps.order_by("number")
+            ]
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.REUSE_CRITERIA,
+            obj=segment,
+            figures={
+                "code": saved_criteria.code,
+                "count": len(steps),
+                "added": sum(step.added_count for step in steps),
+                "removed": sum(step.removed_count for step in steps),
+            },
+        )
+    return steps
 
 
 def _replay(

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import CorrespondenceType
+from core.audit import AuditEvent, record_event
 from core.users import User
 from interactions.models import (
     DeliveryStatus,
@@ -30,6 +31,12 @@ def mark_printed(logged_segment: LoggedSegment, *, user: User) -> int:
             delivery_status=DeliveryStatus.PENDING,
             cancelled=False,
         ).update(delivery_status=DeliveryStatus.PRINTED, delivered_at=now)
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.MARK_PRINTED,
+            obj=logged_segment,
+            figures={"count": count},
+        )
     logged_segment.printed_at, logged_segment.printed_by = now, user
     return count
 
@@ -49,7 +56,7 @@ def resend_failed(logged_segment: LoggedSegment, *, user: User) -> int:
         locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
         if locked.cancelled:
             return 0
-        return InteractionLogEntry.objects.filter(
+        count = InteractionLogEntry.objects.filter(
             Q(delivery_status=DeliveryStatus.FAILED) | stopped_then_restored,
             logged_segment=logged_segment,
             correspondence_type=CorrespondenceType.EMAIL,
@@ -58,3 +65,10 @@ def resend_failed(logged_segment: LoggedSegment, *, user: User) -> int:
             delivery_status=DeliveryStatus.PENDING,
             not_sent_reason=NotSentReason.NONE,
         )
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.RESEND_FAILED,
+            obj=locked,
+            figures={"count": count},
+        )
+    return count

@@ -5,6 +5,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from contacts.numbering import take_numbers
+from core.audit import AuditEvent, nested_services, record_event
 from core.users import User
 from segmentation.criteria_words import describe
 from segmentation.models import Segment
@@ -27,5 +28,12 @@ def create_segment_from_criteria(*, criteria: dict, user: User) -> Segment:
             salesperson=getattr(user, "salesperson", None),
             created_by=user,
         )
-        add_contacts(segment, criteria=criteria, user=user)
+        with nested_services():
+            step = add_contacts(segment, criteria=criteria, user=user)
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.CREATE_SEGMENT_FROM_CONTACTS,
+            obj=segment,
+            figures={"count": step.added_count},
+        )
     return segment

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from contacts.bulk import insert_from_queryset
 from contacts.models import Contact, CorrespondenceType
 from contacts.numbering import take_numbers
+from core.audit import AuditEvent, nested_services, record_event
 from core.users import User
 from interactions.models import DeliveryStatus, InteractionLogEntry, LoggedSegment
 from segmentation.effective import with_effective_values
@@ -75,8 +76,20 @@ def log_segment(
         logged.save(update_fields=["entry_count"])
         on_phase(_("Removing the segment"))
         delete_segment_rows(segment)
-        logged.follow_up = (
-            create_follow_up_segment(logged, user=user) if create_follow_up else None
+        with nested_services():
+            logged.follow_up = (
+                create_follow_up_segment(logged, user=user)
+                if create_follow_up
+                else None
+            )
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.LOG_SEGMENT,
+            obj=logged,
+            figures={
+                "count": logged.entry_count,
+                "follow_up": logged.follow_up.number if logged.follow_up else "",
+            },
         )
     return logged
 
@@ -122,8 +135,18 @@ def create_follow_up_segment(
             salesperson=getattr(user, "salesperson", None),
             created_by=user,
         )
-        add_contacts(
-            follow_up, criteria=criteria, user=user, origin=Origin.REUSE_SEGMENT
+        with nested_services():
+            step = add_contacts(
+                follow_up, criteria=criteria, user=user, origin=Origin.REUSE_SEGMENT
+            )
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.CREATE_FOLLOW_UP_SEGMENT,
+            obj=follow_up,
+            figures={
+                "count": step.added_count,
+                "logged_segment": logged_segment.segment_number,
+            },
         )
     return follow_up
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contacts.numbering import take_numbers
+from core.audit import AuditEvent, record_event
 from core.users import User
 from interactions.services import store_word_document
 from segmentation.models import (
@@ -32,6 +33,7 @@ def save_segment(
     changed afterwards, and becomes the segment's own document for every line.
     """
     with transaction.atomic(durable=True):
+        action = AuditEvent.Action.UPDATE_SEGMENT
         if segment.pk:
             segment = lock_segment(segment)
         template = fields.get("template")
@@ -45,6 +47,7 @@ def save_segment(
         if not segment.pk:
             segment.number = take_numbers("segment")[0]
             segment.created_by = user
+            action = AuditEvent.Action.CREATE_SEGMENT
         if upload:
             segment.document = store_word_document(
                 upload["data"], file_name=upload["name"], user=user
@@ -56,6 +59,7 @@ def save_segment(
             validate_unique=False,
         )
         segment.save()
+        record_event(actor=user, action=action, obj=segment)
     return segment
 
 
@@ -68,7 +72,9 @@ def update_line(line: SegmentLine, *, fields: dict, user: User) -> SegmentLine:
     if others:
         raise ValueError(f"A line's {', '.join(sorted(others))} cannot be changed.")
     with transaction.atomic(durable=True):
-        return _write_line(line, fields=fields)
+        line = _write_line(line, fields=fields)
+        _record_line(line, AuditEvent.Action.UPDATE_LINE, user=user)
+    return line
 
 
 def personalise_line(
@@ -88,7 +94,18 @@ def personalise_line(
             if data is not None
             else None
         )
-        return _write_line(line, fields={"personal_document": document})
+        line = _write_line(line, fields={"personal_document": document})
+        _record_line(line, AuditEvent.Action.PERSONALISE_LINE, user=user)
+    return line
+
+
+def _record_line(line: SegmentLine, action: str, *, user: User) -> None:
+    record_event(
+        actor=user,
+        action=action,
+        obj=line.segment,
+        figures={"line": line.pk, "contact": str(line.contact)},
+    )
 
 
 def _write_line(line: SegmentLine, *, fields: dict) -> SegmentLine:
@@ -104,7 +121,14 @@ def _write_line(line: SegmentLine, *, fields: dict) -> SegmentLine:
 def delete_segment(segment: Segment, *, user: User) -> None:
     """Delete a segment with its lines, snapshots and steps, set-based."""
     with transaction.atomic(durable=True):
-        delete_segment_rows(lock_segment(segment))
+        segment = lock_segment(segment)
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.DELETE_SEGMENT,
+            obj=segment,
+            figures={"count": segment.lines.count()},
+        )
+        delete_segment_rows(segment)
 
 
 def lock_segment(segment: Segment) -> Segment:

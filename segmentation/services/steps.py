@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from contacts.bulk import insert_from_queryset
 from contacts.models import Contact
+from core.audit import AuditEvent, record_event
 from core.users import User
 from interactions.models import LoggedSegment
 from segmentation.criteria import matching_contacts
@@ -41,6 +42,18 @@ Action = StepDefinition.Action
 
 
 Origin = CriteriaStep.Origin
+
+# The event an Add step records, by where its criteria came from.
+ADD_EVENTS = {
+    Origin.CRITERIA: AuditEvent.Action.ADD_CONTACTS,
+    Origin.MANUAL: AuditEvent.Action.ADD_CONTACTS_BY_HAND,
+    Origin.REUSE_SEGMENT: AuditEvent.Action.REUSE_SEGMENT,
+    Origin.REUSE_CRITERIA: AuditEvent.Action.ADD_CONTACTS,
+}
+STEP_EVENTS = {
+    Action.REDUCE: AuditEvent.Action.REDUCE_CONTACTS,
+    Action.REFINE: AuditEvent.Action.REFINE_CONTACTS,
+}
 
 
 def add_contacts(
@@ -97,6 +110,9 @@ def add_contacts(
             ),
         )
         step.save(update_fields=["added_count", "left_out"])
+        _record_step(
+            segment, step, ADD_EVENTS[origin], count=step.added_count, user=user
+        )
     return step
 
 
@@ -196,6 +212,13 @@ def remove_lines(
         )
         step.removed_count = _snapshot_and_delete(lines, step)
         step.save(update_fields=["removed_count"])
+        _record_step(
+            segment,
+            step,
+            AuditEvent.Action.REMOVE_LINES,
+            count=step.removed_count,
+            user=user,
+        )
     return step
 
 
@@ -206,14 +229,22 @@ def go_back(segment: Segment, *, user: User) -> CriteriaStep:
         step = segment.steps.order_by("-number").first()
         if step is None:
             raise ValidationError(_("There is no step to undo."))
-        SegmentLine.objects.filter(added_by_step=step).delete()
+        taken_off, _by_model = SegmentLine.objects.filter(added_by_step=step).delete()
         removed = RemovedSegmentLine.objects.filter(removed_by_step=step)
-        insert_from_queryset(
+        restored = insert_from_queryset(
             SegmentLine,
             {field.attname: F(field.attname) for field in _line_fields()},
             removed,
         )
         removed.delete()
+        _record_step(
+            segment,
+            step,
+            AuditEvent.Action.GO_BACK,
+            count=taken_off,
+            user=user,
+            restored=restored,
+        )
         step.delete()
     return step
 
@@ -258,7 +289,27 @@ def remove_by_criteria(
         )
         step.removed_count = _snapshot_and_delete(lines, step)
         step.save(update_fields=["removed_count"])
+        _record_step(
+            segment, step, STEP_EVENTS[action], count=step.removed_count, user=user
+        )
     return step
+
+
+def _record_step(
+    segment: Segment,
+    step: CriteriaStep,
+    action: str,
+    *,
+    count: int,
+    user: User,
+    **figures,
+) -> None:
+    record_event(
+        actor=user,
+        action=action,
+        obj=segment,
+        figures={"step": step.number, "count": count, **figures},
+    )
 
 
 def _new_step(segment: Segment, *, user: User, **fields) -> CriteriaStep:

@@ -203,7 +203,7 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
 
     # session, user, permissions (2), contact, its 4 relations, then either the
     # company's 2 inherited relations (person) or its persons and their count.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         marketing_client.get(contact.get_absolute_url())
 
 

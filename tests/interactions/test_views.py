@@ -183,5 +183,5 @@ def test_a_logged_segment_page_runs_a_constant_number_of_queries(
         )
 
     # 7, and one grouped count of the entries by delivery status.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         marketing_client.get(logged_segment.get_absolute_url())
