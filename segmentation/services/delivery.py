@@ -5,12 +5,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import CorrespondenceType
+from core.users import User
 from interactions.models import (
     DeliveryStatus,
     InteractionLogEntry,
     LoggedSegment,
     NotSentReason,
 )
+from segmentation.delivery.jobs import start_delivery_job
 
 
 def mark_printed(logged_segment: LoggedSegment, *, user) -> int:
@@ -33,12 +35,14 @@ def mark_printed(logged_segment: LoggedSegment, *, user) -> int:
     return count
 
 
-def resend_failed(logged_segment: LoggedSegment, *, user) -> int:
+def resend_failed(logged_segment: LoggedSegment, *, user: User) -> int:
     """Resend: the failed e-mails are pending again, for the next delivery run.
 
     Also the e-mails a cancellation stopped, once the logged segment and the
-    entry are restored. Returns how many entries will be sent; the caller starts
-    the delivery job after the commit.
+    entry are restored. Returns how many entries will be sent, by the delivery
+    job queued in the same transaction. While another delivery of the segment is
+    waiting or running, nothing changes (JobAlreadyRunning names that job): it
+    might pass these entries by.
     """
     stopped_then_restored = Q(
         delivery_status=DeliveryStatus.NOT_SENT,
@@ -48,7 +52,7 @@ def resend_failed(logged_segment: LoggedSegment, *, user) -> int:
         locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
         if locked.cancelled:
             return 0
-        return InteractionLogEntry.objects.filter(
+        count = InteractionLogEntry.objects.filter(
             Q(delivery_status=DeliveryStatus.FAILED) | stopped_then_restored,
             logged_segment=logged_segment,
             correspondence_type=CorrespondenceType.EMAIL,
@@ -57,3 +61,6 @@ def resend_failed(logged_segment: LoggedSegment, *, user) -> int:
             delivery_status=DeliveryStatus.PENDING,
             not_sent_reason=NotSentReason.NONE,
         )
+        if count:
+            start_delivery_job(locked, user=user)
+    return count
