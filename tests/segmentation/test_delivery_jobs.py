@@ -378,7 +378,7 @@ def test_a_worker_process_sends_the_mailing_of_a_log(
         ],
         cwd=PROJECT_ROOT,
         env={
-            **_worker_environment(settings),
+            **worker_environment(settings),
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
         },
     )
@@ -397,7 +397,7 @@ def test_a_worker_process_sends_the_mailing_of_a_log(
     assert delivery_counts(logged) == {DeliveryStatus.SENT: 2}
 
 
-def _worker_environment(settings) -> dict:
+def worker_environment(settings) -> dict:
     return {
         **os.environ,
         "DATABASE_URL": database_url(),
