@@ -103,6 +103,27 @@ def message_id_expression(token: str):
     )
 
 
+def _ascii_address(address: str) -> str:
+    """The address as SMTP without SMTPUTF8 carries it: the domain in IDNA (punycode).
+
+    A local part outside ASCII cannot be carried; that e-mail fails (MessageError).
+    """
+    local, _at, domain = one_line(address).rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        domain = ""
+    if not (local.isascii() and domain):
+        raise MessageError(
+            _(
+                "The e-mail address “%(address)s” cannot be used: only addresses "
+                "whose part before the @ is plain ASCII can be sent to."
+            )
+            % {"address": one_line(address)}
+        )
+    return f"{local}@{domain}"
+
+
 def _sender_domain() -> str:
     return Address(addr_spec=parseaddr(settings.DEFAULT_FROM_EMAIL)[1]).domain or (
         "localhost"
@@ -170,7 +191,7 @@ class MessageBuilder:
                     "limit": settings.EMAIL_MAX_ATTACHMENT_BYTES // 1024,
                 }
             )
-        to = [formataddr((one_line(contact.name), one_line(contact.email)))]
+        to = [formataddr((one_line(contact.name), _ascii_address(contact.email)))]
         html = (
             fill_placeholders(
                 text.body_html, letter.values, language=language, html=True

@@ -326,3 +326,23 @@ def test_the_interaction_log_filters_on_delivery_status(
     assert "Anna Berg" in page
     assert "Sven Ek" not in page
     assert "550 5.7.1 Rejected" in page
+
+
+def test_a_non_ascii_address_fails_its_entry_and_a_non_ascii_domain_is_punycoded(
+    smtp_server, marketing_user
+):
+    contacts = [
+        ContactFactory(name="Åsa Ström", email="åsa@example.com"),
+        ContactFactory(name="Anna Berg", email="anna@bücher.example"),
+    ]
+    logged = logged_for_sending(contacts, user=marketing_user)
+
+    outcome = deliver_logged_segment(logged.pk)
+
+    assert (outcome.sent, outcome.failed) == (1, 1)
+    asa = next(e for e in _entries(logged) if e.contact.email.startswith("å"))
+    assert asa.delivery_status == DeliveryStatus.FAILED
+    assert "“åsa@example.com” cannot be used" in asa.delivery_detail
+    assert [r.recipients for r in smtp_server.received] == [
+        ["anna@xn--bcher-kva.example"]
+    ]
