@@ -4,7 +4,9 @@
 """
 
 import random
+import re
 import time
+import unicodedata
 from collections.abc import Iterator
 
 from django.db import transaction
@@ -193,7 +195,7 @@ def _new_person(
         country=LOCALES[language][1],
         phone=fake.phone_number()[:30],
         mobile=fake.phone_number()[:30],
-        email=f"{first}.{last}@{fake.free_email_domain()}".lower().replace(" ", ""),
+        email=f"{_ascii(first)}.{_ascii(last)}@{fake.free_email_domain()}".lower(),
         language=language,
         correspondence_type=randomness.choice(CorrespondenceType.values),
         salesperson=company.salesperson
@@ -319,3 +321,10 @@ def _name_pool(fake: Faker) -> dict[str, list[str]]:
         "post_code": [fake.postcode() for _ in range(POOL_SIZE)],
         "city": [fake.city()[:50] for _ in range(POOL_SIZE)],
     }
+
+
+def _ascii(name: str) -> str:
+    """A name as the part of an e-mail address before the @: plain ASCII, no spaces
+    (most mail servers take no other; Ström becomes Strom)."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9.-]", "", folded)

@@ -10,9 +10,11 @@ import re
 import uuid
 from pathlib import Path
 
+from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
 UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9.@_-]+")
+EML_FILE_NAME = re.compile(r"[A-Za-z0-9@_-][A-Za-z0-9.@_-]*\.eml")
 
 
 class EmlFolderBackend(BaseEmailBackend):
@@ -30,8 +32,11 @@ class EmlFolderBackend(BaseEmailBackend):
 
     def use_subfolder(self, name: str) -> Path:
         """Write the messages of this connection into `<file_path>/<name>`."""
-        self.file_path = self.file_path / UNSAFE_IN_FILE_NAMES.sub("_", name)
+        self.file_path = self.subfolder(name)
         return self.file_path
+
+    def subfolder(self, name: str) -> Path:
+        return self.file_path / UNSAFE_IN_FILE_NAMES.sub("_", name)
 
     def send_messages(self, email_messages) -> int:
         self.file_path.mkdir(parents=True, exist_ok=True)
@@ -44,3 +49,12 @@ class EmlFolderBackend(BaseEmailBackend):
             # A reader of the folder never sees half a message.
             os.replace(partial, target)
         return len(email_messages)
+
+
+def eml_folder(name: str) -> Path | None:
+    """The folder the default mailer writes `name`'s messages to, when it writes
+    .eml files (development); None when it sends them."""
+    connection = mail.mailers.default
+    return (
+        connection.subfolder(name) if isinstance(connection, EmlFolderBackend) else None
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.job_status, name="job_status"),
     path("<int:pk>/download/", views.job_download, name="job_download"),
     path("<int:pk>/retry/", views.job_retry, name="job_retry"),
+    path("<int:pk>/messages/<str:name>", views.job_mail_file, name="job_mail_file"),
 ]

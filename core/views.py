@@ -1,17 +1,22 @@
 """Job pages: one job (progress, error, download, Retry) and the user's recent jobs."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.files import serve_file
 from core.jobs import JobAlreadyRunning, job_kind, retry_job
+from core.mail import EML_FILE_NAME, eml_folder
 from core.models import Job
 
 RECENT_JOBS = 50
+# A job's page links this many of the .eml files it wrote, and counts the rest.
+MAIL_FILES_LISTED = 100
 
 
 def job_list(request):
@@ -33,6 +38,7 @@ def job_detail(request, pk):
             "failures_heading": kind.failures_heading,
             "failures": job.details.get("failures", []),
             "links": job.details.get("links", []),
+            **_mail_files(job),
         },
     )
 
@@ -84,6 +90,21 @@ def job_retry(request, pk):
     return redirect(job)
 
 
+def job_mail_file(request, pk, name):
+    """One message a job wrote as an .eml file (development), for the job's owner."""
+    job = _own_job(request, pk)
+    folder = _job_mail_folder(job)
+    path = folder / name if folder and EML_FILE_NAME.fullmatch(name) else None
+    if path is None or not path.is_file():
+        raise Http404(_("No such message."))
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="message/rfc822",
+    )
+
+
 def job_already_running(request, error: JobAlreadyRunning, *, fallback):
     """Where a button whose job is running already leads: that job's page, when it
     is the user's to see; else back to `fallback`, with a warning either way."""
@@ -99,3 +120,23 @@ def _own_job(request, pk) -> Job:
     if not request.user.is_superuser:
         jobs = jobs.filter(owner=request.user)
     return get_object_or_404(jobs, pk=pk)
+
+
+def _job_mail_folder(job: Job) -> Path | None:
+    """Where the job's messages went, when its kind names a mail folder (details)."""
+    name = job.details.get("mail_folder")
+    return eml_folder(name) if isinstance(name, str) and name else None
+
+
+def _mail_files(job: Job) -> dict:
+    folder = _job_mail_folder(job)
+    if folder is None or not folder.is_dir():
+        return {}
+    names = sorted(
+        entry.name for entry in folder.iterdir() if EML_FILE_NAME.fullmatch(entry.name)
+    )
+    return {
+        "mail_files": names[:MAIL_FILES_LISTED],
+        "mail_files_more": len(names) - len(names[:MAIL_FILES_LISTED]),
+        "mail_folder": folder,
+    }

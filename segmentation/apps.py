@@ -15,8 +15,9 @@ class SegmentationConfig(AppConfig):
         post_migrate.connect(create_groups, sender=self)
 
         from core.jobs import register_job_kind
+        from segmentation.delivery.jobs import DELIVERY_KIND
         from segmentation.jobs import CANCEL_KIND, LOG_KIND, STEP_KIND
         from segmentation.letters.jobs import LETTERS
 
-        for kind in (LETTERS, LOG_KIND, STEP_KIND, CANCEL_KIND):
+        for kind in (LETTERS, LOG_KIND, STEP_KIND, CANCEL_KIND, DELIVERY_KIND):
             register_job_kind(kind)

@@ -68,6 +68,8 @@ def run_log(job: Job, output, progress) -> Output:
             " ".join(error.messages), links=[_segment_link(segment)]
         ) from None
     links = [_logged_link(logged)]
+    if logged.delivery_job:
+        links.append((logged.delivery_job.get_absolute_url(), _("Sending the e-mails")))
     if logged.follow_up:
         links.append(
             (

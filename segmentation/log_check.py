@@ -41,6 +41,40 @@ class LogCheck:
         """Sending only means something when some line has a correspondence type."""
         return bool(self.hard_copy or self.email)
 
+    def delivery_summary(self) -> list[str]:
+        """What Send attachments will do, said before logging."""
+        if self.can_deliver:
+            emails = ngettext(
+                "%(count)d e-mail will be sent",
+                "%(count)d e-mails will be sent",
+                self.email,
+            ) % {"count": self.email}
+            letters = ngettext(
+                "%(count)d letter goes to print",
+                "%(count)d letters go to print",
+                self.hard_copy,
+            ) % {"count": self.hard_copy}
+            summary = [
+                _("With Send attachments: %(emails)s, %(letters)s.")
+                % {"emails": emails, "letters": letters},
+                _(
+                    "Without Send attachments nothing is sent; the interactions are "
+                    "only logged."
+                ),
+            ]
+        else:
+            summary = [_("Nothing is sent: no line is an e-mail or a hard copy.")]
+        if self.no_type:
+            summary.append(
+                ngettext(
+                    "%(count)d line without a correspondence type is logged only.",
+                    "%(count)d lines without a correspondence type are logged only.",
+                    self.no_type,
+                )
+                % {"count": self.no_type}
+            )
+        return summary
+
     def blocking(self, *, deliver: bool) -> list[str]:
         """The problems that stop logging, with or without sending."""
         if deliver and self.delivery_problem:

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from email.headerregistry import Address
 from email.utils import formataddr, parseaddr
+from pathlib import PurePath
 from typing import NamedTuple
 
 from django.conf import settings
@@ -18,11 +19,18 @@ from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from contacts.unsubscribe import unsubscribe_url
+from core.office import PdfError, convert_to_pdf, converter_port
 from interactions.email_body import default_body, email_for_language, fill_placeholders
-from interactions.models import InteractionLogEntry, InteractionTemplate, TemplateEmail
+from interactions.models import (
+    AttachmentFormat,
+    InteractionLogEntry,
+    InteractionTemplate,
+    TemplateEmail,
+)
 from segmentation.delivery.mime import PreparedMessage, prepare_message
 from segmentation.letters.building import Letter, LetterMerger
 
+PDF_MIMETYPE = "application/pdf"
 DOCX_MIMETYPE = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 )
@@ -51,12 +59,23 @@ def attachment_for(
 ) -> Attachment | None:
     """The entry's merged letter as an attachment, or None when it has no letter.
 
-    The template says PDF or .docx. PDF conversion is not wired in yet
-    (core.office.convert_to_pdf), so for now every letter goes as .docx.
+    The entry's template says PDF or .docx. A PDF is made by the unoserver this
+    process uses (core.office.converter_port); without one the letter goes as
+    .docx, and the delivery job's page says so.
     """
     if entry.document_id is None:
         return None
-    return Attachment(letter.file_name, merger.merge(letter), DOCX_MIMETYPE)
+    docx = merger.merge(letter)
+    port = converter_port()
+    if entry.template.attachment_format != AttachmentFormat.PDF or port is None:
+        return Attachment(letter.file_name, docx, DOCX_MIMETYPE)
+    try:
+        pdf = convert_to_pdf(docx, port=port)
+    except PdfError as error:
+        raise MessageError(str(error)) from error
+    return Attachment(
+        str(PurePath(letter.file_name).with_suffix(".pdf")), pdf, PDF_MIMETYPE
+    )
 
 
 def one_line(text: str) -> str:
@@ -82,6 +101,27 @@ def message_id_expression(token: str):
         Value(f".{token}@{_sender_domain()}>"),
         output_field=CharField(),
     )
+
+
+def _ascii_address(address: str) -> str:
+    """The address as SMTP without SMTPUTF8 carries it: the domain in IDNA (punycode).
+
+    A local part outside ASCII cannot be carried; that e-mail fails (MessageError).
+    """
+    local, _at, domain = one_line(address).rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        domain = ""
+    if not (local.isascii() and domain):
+        raise MessageError(
+            _(
+                "The e-mail address “%(address)s” cannot be used: only addresses "
+                "whose part before the @ is plain ASCII can be sent to."
+            )
+            % {"address": one_line(address)}
+        )
+    return f"{local}@{domain}"
 
 
 def _sender_domain() -> str:
@@ -141,6 +181,7 @@ class MessageBuilder:
         if language:
             headers["Content-Language"] = one_line(language)
         salesperson_email = entry.salesperson.email if entry.salesperson else ""
+        entry.template = template  # read once for the segment, not per entry
         attachment = self.attachment(entry, letter, self.merger)
         if attachment and len(attachment.content) > settings.EMAIL_MAX_ATTACHMENT_BYTES:
             raise MessageError(
@@ -150,7 +191,7 @@ class MessageBuilder:
                     "limit": settings.EMAIL_MAX_ATTACHMENT_BYTES // 1024,
                 }
             )
-        to = [formataddr((one_line(contact.name), one_line(contact.email)))]
+        to = [formataddr((one_line(contact.name), _ascii_address(contact.email)))]
         html = (
             fill_placeholders(
                 text.body_html, letter.values, language=language, html=True

@@ -13,6 +13,7 @@ from interactions.models import (
     LoggedSegment,
     NotSentReason,
 )
+from segmentation.delivery.jobs import start_delivery_job
 
 
 def mark_printed(logged_segment: LoggedSegment, *, user: User) -> int:
@@ -45,8 +46,10 @@ def resend_failed(logged_segment: LoggedSegment, *, user: User) -> int:
     """Resend: the failed e-mails are pending again, for the next delivery run.
 
     Also the e-mails a cancellation stopped, once the logged segment and the
-    entry are restored. Returns how many entries will be sent; the caller starts
-    the delivery job after the commit.
+    entry are restored. Returns how many entries will be sent, by the delivery
+    job queued in the same transaction. While another delivery of the segment is
+    waiting or running, nothing changes (JobAlreadyRunning names that job): it
+    might pass these entries by.
     """
     stopped_then_restored = Q(
         delivery_status=DeliveryStatus.NOT_SENT,
@@ -71,4 +74,6 @@ def resend_failed(logged_segment: LoggedSegment, *, user: User) -> int:
             obj=locked,
             figures={"count": count},
         )
+        if count:
+            start_delivery_job(locked, user=user)
     return count

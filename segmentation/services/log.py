@@ -20,6 +20,7 @@ from contacts.numbering import take_numbers
 from core.audit import AuditEvent, nested_services, record_event
 from core.users import User
 from interactions.models import DeliveryStatus, InteractionLogEntry, LoggedSegment
+from segmentation.delivery.jobs import start_delivery_job
 from segmentation.effective import with_effective_values
 from segmentation.log_check import check_log
 from segmentation.models import (
@@ -47,7 +48,11 @@ def log_segment(
     was. Without `deliver`, e-mail lines of contacts without an address are logged
     with no correspondence type (reference 2.12, 6a); with it, they block logging.
 
-    The follow-up segment, if any, is on the returned object as `follow_up`.
+    With `deliver` and e-mail lines, the job that sends the e-mails is queued in
+    the same transaction (segmentation.delivery.jobs).
+
+    The follow-up segment, if any, is on the returned object as `follow_up`; the
+    delivery job, if any, as `delivery_job`.
     """
     with transaction.atomic(durable=True):
         try:
@@ -90,6 +95,13 @@ def log_segment(
                 "count": logged.entry_count,
                 "follow_up": logged.follow_up.number if logged.follow_up else "",
             },
+        )
+        # In this transaction: the database task backend commits the job's task
+        # with the entries, so no mailing is lost between the commit and a worker.
+        logged.delivery_job = (
+            start_delivery_job(logged, user=user)
+            if deliver and user is not None and check.email
+            else None
         )
     return logged
 

@@ -23,6 +23,7 @@ from interactions.models import DeliveryStatus, LoggedSegment
 from interactions.services import cancel_logged_segment, restore_logged_segment
 from interactions.views import ENTRIES_PER_PAGE, log_entries_for_list
 from segmentation.delivery import delivery_counts
+from segmentation.delivery.jobs import latest_delivery_job
 from segmentation.jobs import (
     CANCEL_ACTION,
     RESTORE_ACTION,
@@ -72,6 +73,7 @@ class LoggedSegmentDetailView(PermissionRequiredMixin, DetailView):
             for status, label in DeliveryStatus.choices
             if counts.get(status)
         ]
+        context["delivery_job"] = latest_delivery_job(self.object)
         context["can_resend"] = bool(counts.get(DeliveryStatus.FAILED))
         context["can_mark_printed"] = bool(counts.get(DeliveryStatus.PENDING))
         return context
@@ -100,7 +102,10 @@ def logged_segment_mark_printed(request, pk):
 def logged_segment_resend(request, pk):
     """Resend: the failed e-mails go out again."""
     logged_segment = get_object_or_404(LoggedSegment, pk=pk)
-    count = resend_failed(logged_segment, user=request.user)
+    try:
+        count = resend_failed(logged_segment, user=request.user)
+    except JobAlreadyRunning as running:
+        return job_already_running(request, running, fallback=logged_segment)
     messages.success(
         request,
         ngettext(

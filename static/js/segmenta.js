@@ -76,3 +76,29 @@ function followJob() {
   window.setTimeout(poll, 1000);
 }
 document.addEventListener("DOMContentLoaded", followJob);
+
+// A region marked data-refresh="ms" (a delivery in progress) is read again from
+// the server every so often, until the server's copy no longer asks for it.
+function refreshRegions() {
+  for (const region of document.querySelectorAll("[data-refresh][id]")) {
+    const poll = () => {
+      fetch(window.location.href, { headers: { Accept: "text/html" } })
+        .then((response) => response.text())
+        .then((html) => {
+          const fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
+          if (!fresh) {
+            return;
+          }
+          region.innerHTML = fresh.innerHTML;
+          if (fresh.dataset.refresh) {
+            window.setTimeout(poll, Number(fresh.dataset.refresh));
+          } else {
+            region.removeAttribute("data-refresh");
+          }
+        })
+        .catch(() => window.setTimeout(poll, 5000));
+    };
+    window.setTimeout(poll, Number(region.dataset.refresh));
+  }
+}
+document.addEventListener("DOMContentLoaded", refreshRegions);

@@ -1,6 +1,7 @@
 """A logged segment whose e-mails are to be sent, for the delivery tests."""
 
 from interactions.models import LoggedSegment, TemplateEmail
+from segmentation.models import Segment
 from segmentation.services import add_contacts_by_hand, log_segment
 from tests.factories import (
     InteractionTemplateFactory,
@@ -33,10 +34,10 @@ def email_template(code: str = "NEWS", correspondence_type: str = "email"):
     return template
 
 
-def logged_for_sending(
+def segment_for_sending(
     contacts, *, user, subject: str = "Spring news", template=None
-) -> LoggedSegment:
-    """Log a segment of `contacts` with Send attachments."""
+) -> Segment:
+    """A segment of `contacts`, ready to log with Send attachments."""
     segment = SegmentFactory(
         description="Spring mail",
         subject=subject,
@@ -44,4 +45,11 @@ def logged_for_sending(
         salesperson=SalespersonFactory(email="erik@segmenta.example"),
     )
     add_contacts_by_hand(segment, contacts=contacts, user=user)
-    return log_segment(segment, user=user, deliver=True)
+    return segment
+
+
+def logged_for_sending(contacts, *, user, **segment) -> LoggedSegment:
+    """Log a segment of `contacts` with Send attachments."""
+    return log_segment(
+        segment_for_sending(contacts, user=user, **segment), user=user, deliver=True
+    )

@@ -15,7 +15,6 @@ from segmentation.delivery import (
     delivery_counts,
     engine,
 )
-from segmentation.services import resend_failed
 from tests.factories import ContactFactory
 from tests.segmentation.delivery_setup import logged_for_sending
 from tests.smtp import DROP, free_port
@@ -217,20 +216,6 @@ def test_when_the_server_is_down_the_entries_stay_pending_for_the_next_run(
     assert {e.delivery_detail for e in _entries(logged)} == {""}
 
 
-def test_resend_sends_the_failed_ones_again(smtp_server, logged, marketing_user):
-    smtp_server.handler.replies = ["550 5.7.1 Rejected"]
-    deliver_logged_segment(logged.pk)
-
-    assert resend_failed(logged, user=marketing_user) == 1
-    deliver_logged_segment(logged.pk)
-
-    assert sorted(r.recipients[0] for r in smtp_server.received) == [
-        "anna@example.com",
-        "sven@example.com",
-    ]
-    assert delivery_counts(logged) == {"sent": 2}
-
-
 def test_a_cancelled_logged_segment_sends_nothing(smtp_server, logged):
     LoggedSegment.objects.filter(pk=logged.pk).update(cancelled=True)
 
@@ -328,23 +313,6 @@ def test_logging_without_sending_leaves_nothing_to_send(
     assert delivery_counts(logged) == {}
 
 
-def test_the_logged_segment_page_counts_statuses_and_offers_resend(
-    smtp_server, logged, marketing_client
-):
-    smtp_server.handler.replies = ["550 5.7.1 Rejected"]
-    deliver_logged_segment(logged.pk)
-
-    page = marketing_client.get(logged.get_absolute_url()).content.decode()
-
-    assert "Failed: 1" in page
-    assert "Sent: 1" in page
-    response = marketing_client.post(
-        reverse("segmentation:logged_segment_resend", args=[logged.pk])
-    )
-    assert response.status_code == 302
-    assert delivery_counts(logged) == {"pending": 1, "sent": 1}
-
-
 def test_the_interaction_log_filters_on_delivery_status(
     smtp_server, logged, marketing_client
 ):
@@ -358,3 +326,23 @@ def test_the_interaction_log_filters_on_delivery_status(
     assert "Anna Berg" in page
     assert "Sven Ek" not in page
     assert "550 5.7.1 Rejected" in page
+
+
+def test_a_non_ascii_address_fails_its_entry_and_a_non_ascii_domain_is_punycoded(
+    smtp_server, marketing_user
+):
+    contacts = [
+        ContactFactory(name="Åsa Ström", email="åsa@example.com"),
+        ContactFactory(name="Anna Berg", email="anna@bücher.example"),
+    ]
+    logged = logged_for_sending(contacts, user=marketing_user)
+
+    outcome = deliver_logged_segment(logged.pk)
+
+    assert (outcome.sent, outcome.failed) == (1, 1)
+    asa = next(e for e in _entries(logged) if e.contact.email.startswith("å"))
+    assert asa.delivery_status == DeliveryStatus.FAILED
+    assert "“åsa@example.com” cannot be used" in asa.delivery_detail
+    assert [r.recipients for r in smtp_server.received] == [
+        ["anna@xn--bcher-kva.example"]
+    ]
