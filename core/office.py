@@ -6,6 +6,11 @@ makes `.unoserver/`) as a process of its own. We talk to it over XML-RPC with
 `unoserver.client`, sending and receiving bytes. A cold LibreOffice takes ~1 s a
 document and a warm one ~0.2 s, so whoever converts many documents (the worker)
 starts one `UnoServer` and keeps it for its lifetime.
+
+A unoserver we start dies with the thread that started it: it is launched
+through util-linux's `setpriv --pdeathsig TERM`, so even a `kill -9` of its
+parent sends it SIGTERM, which it passes on to LibreOffice. Start it from a
+thread that lives as long as it should (the worker's main thread).
 """
 
 import contextlib
@@ -18,8 +23,10 @@ import subprocess
 import tempfile
 import time
 import xmlrpc.client
+from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -35,6 +42,8 @@ STOP_SECONDS = 10
 PING_SECONDS = 5
 
 _started_ports: list[int] = []
+# Linux: the command's process gets SIGTERM when the thread that started it ends.
+_DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
 
 
 class PdfError(RuntimeError):
@@ -48,6 +57,12 @@ def unoserver_executable() -> Path:
 def libreoffice_available() -> bool:
     """Whether this machine can convert to PDF: the unoserver venv and soffice."""
     return unoserver_executable().is_file() and shutil.which("soffice") is not None
+
+
+def pdf_available() -> bool:
+    """Whether PDF letters can be offered: a unoserver named by UNOSERVER_PORT,
+    or LibreOffice here for the workers to start their own."""
+    return bool(settings.UNOSERVER_PORT) or libreoffice_available()
 
 
 def converter_port() -> int | None:
@@ -78,6 +93,11 @@ class UnoServer:
         self._directory: str | None = None
 
     @property
+    def running(self) -> bool:
+        """Whether unoserver still runs (it exits after a conversion timed out)."""
+        return self.process is not None and self.process.poll() is None
+
+    @property
     def pid(self) -> int | None:
         return self.process.pid if self.process else None
 
@@ -97,6 +117,7 @@ class UnoServer:
             # A session of its own, so stop() can end LibreOffice's processes too.
             self.process = subprocess.Popen(
                 [
+                    *_DIE_WITH_PARENT,
                     str(unoserver_executable()),
                     "--interface",
                     HOST,
@@ -245,6 +266,15 @@ def split_pdf(pdf: bytes, *, bookmarks: list[str]) -> list[bytes]:
         pages_as_pdf(reader, pages)
         for pages in bookmark_pages(reader, bookmarks=bookmarks)
     ]
+
+
+def join_pdfs(pdfs: Iterable[IO[bytes]], output: IO[bytes]) -> int:
+    """The pages of `pdfs`, in order, as one PDF into `output`; how many pages."""
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(pdf), import_outline=False)
+    writer.write(output)
+    return len(writer.pages)
 
 
 def pages_as_pdf(reader: PdfReader, pages: range) -> bytes:
