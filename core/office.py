@@ -7,10 +7,9 @@ makes `.unoserver/`) as a process of its own. We talk to it over XML-RPC with
 document and a warm one ~0.2 s, so whoever converts many documents (the worker)
 starts one `UnoServer` and keeps it for its lifetime.
 
-A unoserver we start dies with the thread that started it: it is launched
-through util-linux's `setpriv --pdeathsig TERM`, so even a `kill -9` of its
-parent sends it SIGTERM, which it passes on to LibreOffice. Start it from a
-thread that lives as long as it should (the worker's main thread).
+A unoserver we start never outlives the process that started it, even after a
+`kill -9` of that process: it runs under core/process_guard.py, which ends it
+and LibreOffice when its parent's pipe closes.
 """
 
 import contextlib
@@ -20,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import xmlrpc.client
@@ -42,8 +42,7 @@ STOP_SECONDS = 10
 PING_SECONDS = 5
 
 _started_ports: list[int] = []
-# Linux: the command's process gets SIGTERM when the thread that started it ends.
-_DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
+_GUARD = Path(__file__).with_name("process_guard.py")
 
 
 class PdfError(RuntimeError):
@@ -117,7 +116,8 @@ class UnoServer:
             # A session of its own, so stop() can end LibreOffice's processes too.
             self.process = subprocess.Popen(
                 [
-                    *_DIE_WITH_PARENT,
+                    sys.executable,
+                    str(_GUARD),
                     str(unoserver_executable()),
                     "--interface",
                     HOST,
@@ -130,7 +130,8 @@ class UnoServer:
                     "--conversion-timeout",
                     str(self.conversion_timeout),
                 ],
-                stdin=subprocess.DEVNULL,
+                # Never written to: it closes when this process ends (the guard).
+                stdin=subprocess.PIPE,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -147,13 +148,15 @@ class UnoServer:
         """End unoserver and its LibreOffice: politely, then by force."""
         if self.process is not None:
             group = self.process.pid
-            # unoserver passes SIGTERM on to LibreOffice; sent to the whole group,
-            # LibreOffice's launcher (oosplash) lingers.
+            # The guard passes SIGTERM on to unoserver, which passes it on to
+            # LibreOffice; sent to the whole group, LibreOffice's launcher
+            # (oosplash) lingers.
             with contextlib.suppress(ProcessLookupError):
                 self.process.terminate()
             if not self._group_ends(group, timeout):
                 _signal_group(group, signal.SIGKILL)
                 self._group_ends(group, timeout)
+            self.process.stdin.close()
             self.process = None
         if self.port in _started_ports:
             _started_ports.remove(self.port)
