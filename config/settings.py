@@ -212,6 +212,9 @@ STEP_LINES_IN_REQUEST = env.int("STEP_LINES_IN_REQUEST", default=100_000)
 # the process that converts starts its own (core/office.py).
 UNOSERVER_DIR = env.path("UNOSERVER_DIR", default=BASE_DIR / ".unoserver")
 UNOSERVER_PORT = env.int("UNOSERVER_PORT", default=None)
+# Each `run_worker` starts its own unoserver (own free ports) where LibreOffice
+# is installed and UNOSERVER_PORT is unset, and stops it when it stops.
+WORKER_UNOSERVER = env.bool("WORKER_UNOSERVER", default=True)
 # Shared by every process (rate limits): the database by default (the table is
 # made by `manage.py createcachetable`), Redis when CACHE_URL says so.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://segmenta_cache")}

@@ -6,6 +6,10 @@ makes `.unoserver/`) as a process of its own. We talk to it over XML-RPC with
 `unoserver.client`, sending and receiving bytes. A cold LibreOffice takes ~1 s a
 document and a warm one ~0.2 s, so whoever converts many documents (the worker)
 starts one `UnoServer` and keeps it for its lifetime.
+
+A unoserver we start never outlives the process that started it, even after a
+`kill -9` of that process: it runs under core/process_guard.py, which ends it
+and LibreOffice when its parent's pipe closes.
 """
 
 import contextlib
@@ -15,11 +19,14 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import xmlrpc.client
+from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -35,6 +42,7 @@ STOP_SECONDS = 10
 PING_SECONDS = 5
 
 _started_ports: list[int] = []
+_GUARD = Path(__file__).with_name("process_guard.py")
 
 
 class PdfError(RuntimeError):
@@ -48,6 +56,12 @@ def unoserver_executable() -> Path:
 def libreoffice_available() -> bool:
     """Whether this machine can convert to PDF: the unoserver venv and soffice."""
     return unoserver_executable().is_file() and shutil.which("soffice") is not None
+
+
+def pdf_available() -> bool:
+    """Whether PDF letters can be offered: a unoserver named by UNOSERVER_PORT,
+    or LibreOffice here for the workers to start their own."""
+    return bool(settings.UNOSERVER_PORT) or libreoffice_available()
 
 
 def converter_port() -> int | None:
@@ -78,6 +92,11 @@ class UnoServer:
         self._directory: str | None = None
 
     @property
+    def running(self) -> bool:
+        """Whether unoserver still runs (it exits after a conversion timed out)."""
+        return self.process is not None and self.process.poll() is None
+
+    @property
     def pid(self) -> int | None:
         return self.process.pid if self.process else None
 
@@ -97,6 +116,8 @@ class UnoServer:
             # A session of its own, so stop() can end LibreOffice's processes too.
             self.process = subprocess.Popen(
                 [
+                    sys.executable,
+                    str(_GUARD),
                     str(unoserver_executable()),
                     "--interface",
                     HOST,
@@ -109,7 +130,8 @@ class UnoServer:
                     "--conversion-timeout",
                     str(self.conversion_timeout),
                 ],
-                stdin=subprocess.DEVNULL,
+                # Never written to: it closes when this process ends (the guard).
+                stdin=subprocess.PIPE,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -126,13 +148,15 @@ class UnoServer:
         """End unoserver and its LibreOffice: politely, then by force."""
         if self.process is not None:
             group = self.process.pid
-            # unoserver passes SIGTERM on to LibreOffice; sent to the whole group,
-            # LibreOffice's launcher (oosplash) lingers.
+            # The guard passes SIGTERM on to unoserver, which passes it on to
+            # LibreOffice; sent to the whole group, LibreOffice's launcher
+            # (oosplash) lingers.
             with contextlib.suppress(ProcessLookupError):
                 self.process.terminate()
             if not self._group_ends(group, timeout):
                 _signal_group(group, signal.SIGKILL)
                 self._group_ends(group, timeout)
+            self.process.stdin.close()
             self.process = None
         if self.port in _started_ports:
             _started_ports.remove(self.port)
@@ -245,6 +269,15 @@ def split_pdf(pdf: bytes, *, bookmarks: list[str]) -> list[bytes]:
         pages_as_pdf(reader, pages)
         for pages in bookmark_pages(reader, bookmarks=bookmarks)
     ]
+
+
+def join_pdfs(pdfs: Iterable[IO[bytes]], output: IO[bytes]) -> int:
+    """The pages of `pdfs`, in order, as one PDF into `output`; how many pages."""
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(pdf), import_outline=False)
+    writer.write(output)
+    return len(writer.pages)
 
 
 def pages_as_pdf(reader: PdfReader, pages: range) -> bytes:

@@ -117,5 +117,10 @@ urlpatterns = [
         letters.logged_segment_letters_download,
         name="logged_segment_letters_download",
     ),
+    path(
+        "logged/<int:pk>/letters/print/",
+        letters.logged_segment_print_letters,
+        name="logged_segment_print_letters",
+    ),
     # Letter batches are jobs now; their old addresses lead to the job's.
 ]

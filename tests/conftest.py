@@ -72,6 +72,13 @@ def _temporary_media(settings, tmp_path):
     settings.JOB_HEARTBEAT_DIR = tmp_path / "workers"
 
 
+@pytest.fixture(autouse=True)
+def _no_unoserver_per_worker(settings):
+    # A test that converts to PDF says which unoserver (UNOSERVER_PORT); workers
+    # run in the test process (run_jobs) must not start LibreOffice each time.
+    settings.WORKER_UNOSERVER = False
+
+
 @pytest.fixture
 def run_jobs(transactional_db):
     """Run every queued job here and now, as a worker (`run_worker --batch`) does.

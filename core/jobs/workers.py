@@ -13,6 +13,8 @@ and queues again every unfinished job or chunk whose current task is no longer
 waiting or running (lost, or ended by a worker that was stopped). A job or
 chunk that has already been started JOB_MAX_ATTEMPTS times fails instead,
 with a message, and its owner can try it again.
+
+Each worker also keeps its own LibreOffice warm for PDF letters (WorkerConverter).
 """
 
 import logging
@@ -33,6 +35,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core.jobs.running import UNFINISHED, fail_job, run_job, run_job_chunk
 from core.models import Job, JobChunk
+from core.office import PdfError, UnoServer, libreoffice_available
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +111,50 @@ class Reaper:
                     return
         finally:
             connection.close()
+
+
+class WorkerConverter:
+    """This worker's own unoserver, which job code finds with core.office.converter_port().
+
+    Started where LibreOffice is installed, WORKER_UNOSERVER allows it and
+    UNOSERVER_PORT names none; stopped when the worker stops (SIGTERM, Ctrl+C,
+    the end of a batch). A `kill -9` of the worker ends it too: UnoServer
+    starts it to die with the thread that started it, so `__enter__` and
+    `ensure_running` must run on the worker's main thread. unoserver exits
+    after a conversion that timed out, so it is started again before the
+    next task. If it cannot start, the worker runs without it and PDF jobs
+    fail with a message.
+    """
+
+    def __init__(self):
+        self.wanted = (
+            settings.WORKER_UNOSERVER
+            and not settings.UNOSERVER_PORT
+            and libreoffice_available()
+        )
+        self.server: UnoServer | None = None
+
+    def __enter__(self):
+        self.ensure_running()
+        return self
+
+    def __exit__(self, *exception):
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def ensure_running(self) -> None:
+        if not self.wanted or (self.server is not None and self.server.running):
+            return
+        self.__exit__()
+        try:
+            self.server = UnoServer().start()
+        except PdfError:
+            logger.exception("LibreOffice (unoserver) did not start; no PDF here")
+            # Not tried again before every task: a start can take a minute.
+            self.wanted = False
+        else:
+            logger.info("LibreOffice (unoserver) runs on port %s", self.server.port)
 
 
 def reap_lost_work() -> int:

@@ -4,10 +4,18 @@ Separate letters: chunk k merges the letters of the k-th run of
 LETTERS_PER_CHUNK lines (by line id, fixed when the job starts) into a zip,
 and the last step copies them all into one zip. One combined document: each
 chunk is a volume of at most LETTERS_PER_VOLUME letters; one volume is the
-download itself, more come as a zip of volumes. The `format` parameter says
-which ("zip" or "combined"), so another format is one more branch per step.
+download itself, more come as a zip of volumes. PDF, one per letter: each
+chunk converts its letters (segmentation/letters/pdf.py) and the last step
+copies them into one zip, like separate letters. PDF for printing: each chunk
+is a PDF of its letters, and the last step joins them in line order. The
+`format` parameter says which ("zip", "combined", "pdf" or "print"). PDF needs
+the worker's unoserver (core.office.converter_port()).
+
+A logged segment's hard copies (`hard_copy`) are its letters to print: the
+entries with correspondence type hard copy, not cancelled and not held back.
 """
 
+import contextlib
 import shutil
 import zipfile
 
@@ -17,11 +25,15 @@ from django.db.models.functions import Mod, RowNumber
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from contacts.models import CorrespondenceType
 from core.jobs import JobError, JobKind, Output, start_job
 from core.models import Job, JobChunk
-from interactions.models import InteractionLogEntry, LoggedSegment
+from core.office import PdfError, converter_port, join_pdfs
+from interactions.models import DeliveryStatus, InteractionLogEntry, LoggedSegment
 from segmentation.letters.building import (
+    ROWS_PER_QUERY,
     LetterOutcome,
+    entry_letter_maker,
     failure_report,
     logged_letters,
     safe_file_name,
@@ -29,13 +41,17 @@ from segmentation.letters.building import (
     write_combined,
     zip_chunks,
 )
+from segmentation.letters.pdf import write_pdf_letters, write_print_pages
 from segmentation.models import Segment, SegmentLine
 
 KIND = "letters"
-ZIP, COMBINED = "zip", "combined"
+ZIP, COMBINED, PDF, PRINT = "zip", "combined", "pdf", "print"
+PDF_FORMATS = (PDF, PRINT)
 FORMAT_LABELS = {
     ZIP: gettext_lazy("separate letters"),
     COMBINED: gettext_lazy("One combined document"),
+    PDF: gettext_lazy("PDF, one per letter (zip)"),
+    PRINT: gettext_lazy("PDF for printing (one file, each letter on a new page)"),
 }
 FAILURES_FILE = "failures.txt"
 
@@ -46,13 +62,15 @@ def start_letters_job(
     format: str,
     segment: Segment | None = None,
     logged_segment: LoggedSegment | None = None,
+    hard_copy: bool = False,
 ) -> Job:
-    """Queue the letters of a segment or a logged segment for the workers."""
+    """Queue the letters of a segment or a logged segment (`hard_copy`: only its
+    letters to print) for the workers."""
     if segment:
         rows = SegmentLine.objects.filter(segment=segment)
         number = segment.number
     else:
-        rows = InteractionLogEntry.objects.filter(logged_segment=logged_segment)
+        rows = logged_entries(logged_segment, hard_copy=hard_copy)
         number = logged_segment.segment_number
     size = (
         settings.LETTERS_PER_VOLUME
@@ -60,14 +78,19 @@ def start_letters_job(
         else settings.LETTERS_PER_CHUNK
     )
     bounds = _chunk_bounds(rows, size)
+    title = (
+        _("Print letters · %(number)s · %(format)s")
+        if hard_copy
+        else _("Letters · %(number)s · %(format)s")
+    )
     return start_job(
         kind=KIND,
         owner=user,
-        title=_("Letters · %(number)s · %(format)s")
-        % {"number": number, "format": FORMAT_LABELS[format]},
+        title=title % {"number": number, "format": FORMAT_LABELS[format]},
         parameters={
             "segment": segment.pk if segment else None,
             "logged_segment": logged_segment.pk if logged_segment else None,
+            "hard_copy": hard_copy,
             "segment_number": number,
             "format": format,
             "bounds": bounds,
@@ -76,6 +99,17 @@ def start_letters_job(
         language=get_language(),
         chunks=max(len(bounds) - 1, 0),
     )
+
+
+def logged_entries(logged_segment: LoggedSegment, *, hard_copy: bool = False):
+    """The entries of a logged segment whose letters are made; `hard_copy`: those
+    to print (hard copy, not cancelled, not held back as not to be sent)."""
+    entries = InteractionLogEntry.objects.filter(logged_segment=logged_segment)
+    if hard_copy:
+        entries = entries.filter(
+            correspondence_type=CorrespondenceType.HARD_COPY, cancelled=False
+        ).exclude(delivery_status=DeliveryStatus.NOT_SENT)
+    return entries
 
 
 def _chunk_bounds(rows, size: int) -> list[int]:
@@ -93,10 +127,15 @@ def _chunk_bounds(rows, size: int) -> list[int]:
 
 
 def make_chunk(job: Job, chunk: JobChunk, output, progress) -> Output:
-    """One chunk's letters: a zip of separate letters, or one volume."""
+    """One chunk's letters: a zip of separate letters (.docx or PDF), one volume,
+    or one PDF to print."""
     progress(0, phase=_("Making letters"))
     letters = _letters(job, chunk.index)
-    if job.parameters["format"] == COMBINED:
+    format = job.parameters["format"]
+    if format in PDF_FORMATS:
+        outcome = _convert(format, letters, output, progress)
+        file_name = "letters.zip" if format == PDF else "letters.pdf"
+    elif format == COMBINED:
         outcome = write_combined(letters, output)
         file_name = "volume.zip" if outcome.zipped else "volume.docx"
     else:
@@ -113,15 +152,39 @@ def make_chunk(job: Job, chunk: JobChunk, output, progress) -> Output:
     )
 
 
+def _convert(format: str, letters, output, progress) -> LetterOutcome:
+    port = converter_port()
+    if port is None:
+        raise JobError(
+            _(
+                "PDF needs LibreOffice, which is not running beside this worker. "
+                "Ask your administrator to install it (make unoserver) and restart "
+                "the workers; the Word letters can be downloaded meanwhile."
+            )
+        )
+    write = write_pdf_letters if format == PDF else write_print_pages
+    try:
+        return write(
+            letters, output, port=port, on_progress=lambda made: progress(made.handled)
+        )
+    except PdfError as error:
+        raise JobError(str(error)) from error
+
+
 def assemble(job: Job, chunks: list[JobChunk], output, progress) -> Output:
-    """The download: the one volume as it is, or every chunk's letters in one zip
-    (stored, not compressed: .docx files are zips already)."""
+    """The download: the one volume as it is, the chunks' PDFs joined for
+    printing, or every chunk's letters in one zip (stored, not compressed:
+    .docx and PDF files are compressed already)."""
     progress(job.done, phase=_("Putting the letters together"))
-    base = safe_file_name(f"{job.parameters['segment_number']} letters").removesuffix(
+    name = _("letters to print") if job.parameters.get("hard_copy") else "letters"
+    base = safe_file_name(f"{job.parameters['segment_number']} {name}").removesuffix(
         ".docx"
     )
     failures = [failure for chunk in chunks for failure in chunk.details["failures"]]
     done = sum(chunk.done for chunk in chunks)
+    if job.parameters["format"] == PRINT:
+        _join_for_print(chunks, output, failures)
+        return Output(f"{base}.pdf", done, {"failures": failures})
     if job.parameters["format"] == COMBINED and len(chunks) == 1:
         with chunks[0].result.open("rb") as volume:
             shutil.copyfileobj(volume, output)
@@ -144,6 +207,22 @@ def assemble(job: Job, chunks: list[JobChunk], output, progress) -> Output:
                 failure_report(LetterOutcome(failures=[tuple(f) for f in failures])),
             )
     return Output(f"{base}.zip", done, {"failures": failures})
+
+
+def _join_for_print(chunks: list[JobChunk], output, failures: list) -> None:
+    with contextlib.ExitStack() as files:
+        pdfs = [
+            files.enter_context(chunk.result.open("rb"))
+            for chunk in chunks
+            if chunk.result
+        ]
+        if join_pdfs(pdfs, output):
+            return
+    if failures:
+        raise JobError(
+            _("No letter could be made: %(reason)s") % {"reason": failures[0][1]}
+        )
+    raise JobError(_("There are no letters to print."))
 
 
 def _add_volume(archive, chunk: JobChunk, volume: str, names) -> None:
@@ -197,6 +276,8 @@ def _letters(job: Job, index: int):
             raise JobError(
                 _("Logged segment %(number)s no longer exists.") % {"number": number}
             )
+        if parameters.get("hard_copy"):
+            return _hard_copy_letters(logged, pk_range)
         return logged_letters(logged, pk_range=pk_range)
     segment = Segment.objects.filter(pk=parameters["segment"], number=number).first()
     if segment is None:
@@ -207,6 +288,18 @@ def _letters(job: Job, index: int):
             % {"number": number}
         )
     return segment_letters(segment, pk_range=pk_range)
+
+
+def _hard_copy_letters(logged: LoggedSegment, pk_range: tuple[int, int]):
+    entries = (
+        logged_entries(logged, hard_copy=True)
+        .filter(pk__gte=pk_range[0], pk__lt=pk_range[1])
+        .select_related("contact", "contact__company")
+        .order_by("pk")
+    )
+    letter = entry_letter_maker(logged)
+    for entry in entries.iterator(chunk_size=ROWS_PER_QUERY):
+        yield letter(entry)
 
 
 LETTERS = JobKind(

@@ -59,10 +59,7 @@ def write_print_pdf(
     none can be made, PdfError says why.
     """
     outcome = LetterOutcome()
-    writer = PdfWriter()
-    for _letter, reader, pages in _converted(letters, port, outcome, on_progress):
-        for number in pages:
-            writer.add_page(reader.pages[number])
+    writer = _print_writer(letters, port, outcome, on_progress)
     if not outcome.written:
         reason = (
             outcome.failures[0][1] if outcome.failures else _("There are no letters.")
@@ -70,6 +67,26 @@ def write_print_pdf(
         raise PdfError(_("No letter could be made: %(reason)s") % {"reason": reason})
     writer.write(output)
     return outcome
+
+
+def write_print_pages(
+    letters: Iterable[Letter], output, *, port: int, on_progress: Progress = None
+) -> LetterOutcome:
+    """Like write_print_pdf, but a PDF without pages when no letter could be made
+    (a part of a print job, joined with the others at the end)."""
+    outcome = LetterOutcome()
+    _print_writer(letters, port, outcome, on_progress).write(output)
+    return outcome
+
+
+def _print_writer(
+    letters: Iterable[Letter], port: int, outcome: LetterOutcome, on_progress: Progress
+) -> PdfWriter:
+    writer = PdfWriter()
+    for _letter, reader, pages in _converted(letters, port, outcome, on_progress):
+        for number in pages:
+            writer.add_page(reader.pages[number])
+    return writer
 
 
 def pdf_file_name(letter: Letter) -> str:

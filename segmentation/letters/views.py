@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.office import pdf_available
 from interactions.merge_fields import FIELDS
 from interactions.models import LoggedSegment
 from interactions.word_merge import DocumentError
@@ -24,7 +26,15 @@ from segmentation.letters.building import (
     zip_chunks,
 )
 from segmentation.letters.check import check_letters
-from segmentation.letters.jobs import COMBINED, ZIP, start_letters_job
+from segmentation.letters.jobs import (
+    COMBINED,
+    FORMAT_LABELS,
+    PDF_FORMATS,
+    PRINT,
+    ZIP,
+    logged_entries,
+    start_letters_job,
+)
 from segmentation.models import Segment, SegmentLine
 from segmentation.services import personalise_line
 from segmentation.views.lines import segment_line_or_404
@@ -54,42 +64,75 @@ def segment_letters_check(request, pk):
             .first(),
             "fields": FIELDS,
             "threshold": LETTERS_IN_REQUEST,
+            "pdf_available": pdf_available(),
         },
     )
 
 
 @permission_required("segmentation.view_segment", raise_exception=True)
 def segment_letters_download(request, pk):
-    """Download Letters: a zip of .docx files, or one combined .docx.
+    """Download Letters: a zip of .docx files, one combined .docx, or PDF.
 
-    Over LETTERS_IN_REQUEST lines a GET only offers to make them in the
-    background; the POST of that form starts the batch.
+    PDF, and over LETTERS_IN_REQUEST lines any format, is made in the
+    background: a GET only offers to, the POST starts the batch.
     """
     segment = get_object_or_404(Segment, pk=pk)
-    combined = _combined(request)
+    format = _format(request)
     count = segment.lines.count()
-    if count > LETTERS_IN_REQUEST:
-        return _in_background(request, combined=combined, count=count, segment=segment)
-    return _download(segment_letters(segment), segment.number, combined=combined)
+    if format in PDF_FORMATS or count > LETTERS_IN_REQUEST:
+        return _in_background(request, format=format, count=count, segment=segment)
+    return _download(
+        segment_letters(segment), segment.number, combined=format == COMBINED
+    )
 
 
 @permission_required("interactions.view_loggedsegment", raise_exception=True)
 def logged_segment_letters_download(request, pk):
     """Download Letters of a logged segment, each as it was logged."""
     logged = get_object_or_404(LoggedSegment, pk=pk)
-    combined = _combined(request)
+    format = _format(request)
     count = logged.entries.count()
-    if count > LETTERS_IN_REQUEST:
+    if format in PDF_FORMATS or count > LETTERS_IN_REQUEST:
         return _in_background(
-            request, combined=combined, count=count, logged_segment=logged
+            request, format=format, count=count, logged_segment=logged
         )
-    return _download(logged_letters(logged), logged.segment_number, combined=combined)
+    return _download(
+        logged_letters(logged), logged.segment_number, combined=format == COMBINED
+    )
 
 
-def _combined(request) -> bool:
-    return (request.POST if request.method == "POST" else request.GET).get(
-        "format"
-    ) == "combined"
+@require_POST
+@permission_required("interactions.view_loggedsegment", raise_exception=True)
+def logged_segment_print_letters(request, pk):
+    """Print letters (PDF): one PDF of the hard copies' letters, in line order."""
+    logged = get_object_or_404(LoggedSegment, pk=pk)
+    if not pdf_available():
+        messages.error(request, _pdf_unavailable())
+        return redirect(logged)
+    if not logged_entries(logged, hard_copy=True).exists():
+        messages.warning(request, _("This logged segment has no letters to print."))
+        return redirect(logged)
+    job = start_letters_job(
+        user=request.user, format=PRINT, logged_segment=logged, hard_copy=True
+    )
+    messages.info(
+        request,
+        _("%(count)d letters to print are being made in the background.")
+        % {"count": job.total},
+    )
+    return redirect(job)
+
+
+def _format(request) -> str:
+    format = (request.POST if request.method == "POST" else request.GET).get("format")
+    return format if format in FORMAT_LABELS else ZIP
+
+
+def _pdf_unavailable() -> str:
+    return _(
+        "PDF needs LibreOffice, which is not installed on this server. "
+        "Download the letters as Word documents instead."
+    )
 
 
 def _download(letters, segment_number: str, *, combined: bool):
@@ -113,20 +156,32 @@ def _download(letters, segment_number: str, *, combined: bool):
 def _in_background(
     request,
     *,
-    combined: bool,
+    format: str,
     count: int,
     segment: Segment | None = None,
     logged_segment: LoggedSegment | None = None,
 ):
+    back = (
+        reverse("segmentation:segment_letters", args=[segment.pk])
+        if segment
+        else logged_segment.get_absolute_url()
+    )
+    if format in PDF_FORMATS and not pdf_available():
+        messages.error(request, _pdf_unavailable())
+        return redirect(back)
+    if not count:
+        messages.warning(request, _("There are no letters to make."))
+        return redirect(back)
     # A GET (a reload, a prefetched link) must not queue work: it only asks.
     if request.method != "POST":
         return render(
             request,
             "segmentation/letterbatch_confirm_start.html",
             {
-                "combined": combined,
+                "format": format,
+                "format_label": FORMAT_LABELS[format],
+                "back": back,
                 "count": count,
-                "source": segment or logged_segment,
                 "segment_number": (
                     segment.number if segment else logged_segment.segment_number
                 ),
@@ -134,7 +189,7 @@ def _in_background(
         )
     job = start_letters_job(
         user=request.user,
-        format=COMBINED if combined else ZIP,
+        format=format,
         segment=segment,
         logged_segment=logged_segment,
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from core.jobs import JobAlreadyRunning
+from core.office import pdf_available
 from core.views import job_already_running
 from interactions.filters import LoggedSegmentFilter
 from interactions.models import DeliveryStatus, LoggedSegment
@@ -30,6 +31,7 @@ from segmentation.jobs import (
     cancel_message,
     start_cancel_job,
 )
+from segmentation.letters.jobs import logged_entries
 from segmentation.services import mark_printed, resend_failed
 
 
@@ -76,6 +78,10 @@ class LoggedSegmentDetailView(PermissionRequiredMixin, DetailView):
         context["delivery_job"] = latest_delivery_job(self.object)
         context["can_resend"] = bool(counts.get(DeliveryStatus.FAILED))
         context["can_mark_printed"] = bool(counts.get(DeliveryStatus.PENDING))
+        context["has_letters_to_print"] = logged_entries(
+            self.object, hard_copy=True
+        ).exists()
+        context["pdf_available"] = pdf_available()
         return context
 
 

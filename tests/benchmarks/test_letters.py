@@ -318,6 +318,8 @@ def _worker_environment() -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": _database_url(),
         "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+        # These rows time .docx letters: no LibreOffice beside each worker.
+        "WORKER_UNOSERVER": "false",
     }
 
 

@@ -60,6 +60,7 @@ def workers():
                 "JOB_HEARTBEAT_DIR": str(settings.JOB_HEARTBEAT_DIR),
                 "JOB_STALE_SECONDS": str(STALE_SECONDS),
                 "JOB_REAP_SECONDS": "0.5",
+                "WORKER_UNOSERVER": "false",
             },
         )
         started.append(process)

@@ -182,7 +182,7 @@ def test_a_logged_segment_page_runs_a_constant_number_of_queries(
             contact=PersonFactory(), logged_segment=logged_segment
         )
 
-    # 7, one grouped count of the entries by delivery status, and the
-    # delivery job.
-    with django_assert_num_queries(9):
+    # 7, one grouped count of the entries by delivery status, the delivery
+    # job, and whether any letter is to print.
+    with django_assert_num_queries(10):
         marketing_client.get(logged_segment.get_absolute_url())

@@ -2,21 +2,30 @@
 
 Each chunk of a job is a task of its own, so SIGTERM (or Ctrl+C) stops the
 worker once its current chunk is done; a second one stops it at once, and the
-reaper of another worker queues that chunk again.
+reaper of another worker queues that chunk again. Where LibreOffice is
+installed, the worker keeps its own unoserver for PDF letters while it runs.
 """
 
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
-from core.jobs.workers import Heartbeat, Reaper
+from core.jobs.workers import Heartbeat, Reaper, WorkerConverter
 
 
 class JobWorker(db_worker.Worker):
-    """The database worker, beating and reaping while it runs."""
+    """The database worker, beating, reaping and converting to PDF while it runs."""
 
     def run(self) -> None:
-        with Heartbeat(self.worker_id), Reaper():
+        with (
+            Heartbeat(self.worker_id),
+            Reaper(),
+            WorkerConverter() as self.converter,
+        ):
             super().run()
+
+    def run_task(self, db_task_result) -> None:
+        self.converter.ensure_running()
+        super().run_task(db_task_result)
 
 
 class Command(db_worker.Command):
