@@ -8,10 +8,12 @@ job's page (`core:job_detail`) shows its progress and offers its file.
 from core.jobs.progress import Progress
 from core.jobs.registry import JobError, JobKind, Output, job_kind, register_job_kind
 from core.jobs.services import JobAlreadyRunning, retry_job, start_job, unfinished_job
+from core.jobs.stopping import JobInterrupted, stop_requested
 
 __all__ = [
     "JobAlreadyRunning",
     "JobError",
+    "JobInterrupted",
     "JobKind",
     "Output",
     "Progress",
@@ -19,5 +21,6 @@ __all__ = [
     "register_job_kind",
     "retry_job",
     "start_job",
+    "stop_requested",
     "unfinished_job",
 ]

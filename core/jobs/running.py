@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.files import delete_private_file
 from core.jobs.progress import Progress, count_chunks
 from core.jobs.registry import JobError, Output, job_kind
+from core.jobs.stopping import JobInterrupted
 from core.models import Job, JobChunk, chunk_file_path, job_file_path
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,11 @@ def run_job(context: TaskContext, job_id: int) -> None:
             chunks = list(job.chunks.order_by("index"))
             outcome = kind.assemble(job, chunks, output, progress)
         else:
-            outcome = kind.run(job, output, progress)
+            try:
+                outcome = kind.run(job, output, progress)
+            except JobInterrupted:
+                _queue_again_after_stop(job, task_id)
+                return
         if _finish_job(job, task_id, output, outcome) and kind.splits:
             delete_chunk_files(job)
 
@@ -67,6 +72,16 @@ def run_job_chunk(context: TaskContext, job_id: int, index: int) -> None:
     ):
         outcome = kind.run_chunk(job, chunk, output, Progress(job, chunk))
         _finish_chunk(job, chunk, output, outcome)
+
+
+def _queue_again_after_stop(job: Job, task_id: uuid.UUID) -> None:
+    """Its worker is stopping: the job waits for another worker, this attempt not counted."""
+    with transaction.atomic():
+        new_task_id = uuid.UUID(str(run_job.enqueue(job.pk).id))
+        Job.objects.filter(pk=job.pk, task_id=task_id).update(
+            task_id=new_task_id, state=Job.State.QUEUED, attempts=F("attempts") - 1
+        )
+    logger.warning("Job %s stopped with its worker; queued again", job.pk)
 
 
 def _claim_job(job_id: int, task_id: uuid.UUID) -> Job | None:

@@ -15,7 +15,14 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from contacts.models import CorrespondenceType
-from core.jobs import JobError, JobKind, Output, start_job
+from core.jobs import (
+    JobError,
+    JobInterrupted,
+    JobKind,
+    Output,
+    start_job,
+    stop_requested,
+)
 from core.models import Job
 from core.office import converter_port
 from core.users import User
@@ -89,6 +96,9 @@ def run_delivery(job: Job, output, progress) -> Output:
             % {"error": error},
             links=[link],
         ) from None
+    if outcome.stopped and stop_requested():
+        # The e-mails not sent yet are pending again; another worker goes on.
+        raise JobInterrupted
     notes = [
         ngettext("%(count)d e-mail sent.", "%(count)d e-mails sent.", outcome.sent)
         % {"count": outcome.sent}
@@ -142,12 +152,15 @@ def run_delivery(job: Job, output, progress) -> Output:
 
 
 def _no_longer_current(job: Job):
-    """`should_stop` for the engine: the reaper gave this run's task up (and queued
-    the job again) or the job was failed meanwhile; asked every few seconds."""
+    """`should_stop` for the engine: the worker is stopping (asked between
+    messages), or — asked every few seconds — the reaper gave this run's task up
+    (and queued the job again) or the job was failed meanwhile."""
     checked_at = time.monotonic()
 
     def should_stop() -> bool:
         nonlocal checked_at
+        if stop_requested():
+            return True
         now = time.monotonic()
         if now - checked_at < STILL_CURRENT_CHECK_SECONDS:
             return False

@@ -1,14 +1,16 @@
 """Run a job worker: django-tasks-db's worker with a heartbeat and a reaper.
 
 Each chunk of a job is a task of its own, so SIGTERM (or Ctrl+C) stops the
-worker once its current chunk is done; a second one stops it at once, and the
-reaper of another worker queues that chunk again. Where LibreOffice is
+worker once its current chunk is done (a mailing stops after the message being
+sent and is queued again); a second one stops it at once, and the reaper of
+another worker queues that chunk again. Where LibreOffice is
 installed, the worker keeps its own unoserver for PDF letters while it runs.
 """
 
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
+from core.jobs.stopping import request_stop
 from core.jobs.workers import Heartbeat, Reaper, WorkerConverter
 
 
@@ -22,6 +24,11 @@ class JobWorker(db_worker.Worker):
             WorkerConverter() as self.converter,
         ):
             super().run()
+
+    def shutdown(self, signum, frame) -> None:
+        # A long one-task job (a mailing) stops at its next safe point.
+        request_stop()
+        super().shutdown(signum, frame)
 
     def run_task(self, db_task_result) -> None:
         self.converter.ensure_running()
