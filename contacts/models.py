@@ -14,6 +14,8 @@ class CorrespondenceType(models.TextChoices):
     BLANK = "", _("(none)")
     HARD_COPY = "hard_copy", _("Hard copy")
     EMAIL = "email", _("Email")
+    # Logged only: Segmenta sends no faxes (the Log page says so).
+    FAX = "fax", _("Fax")
 
 
 language_code_validator = RegexValidator(

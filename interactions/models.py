@@ -62,6 +62,7 @@ class NotSentReason(models.TextChoices):
     NO_ADDRESS = "no_address", _("No e-mail address")
     EXCLUDED = "excluded", _("Excluded from segments")
     PRIVACY_BLOCKED = "privacy_blocked", _("Privacy blocked")
+    FAX = "fax", _("Fax: logged only")
 
 
 class Campaign(models.Model):

@@ -30,6 +30,7 @@ class LogCheck:
     contacts: int = 0
     hard_copy: int = 0
     email: int = 0
+    fax: int = 0
     no_type: int = 0
     email_without_address: int = 0
     problems: list[str] = field(default_factory=list)
@@ -64,6 +65,15 @@ class LogCheck:
             ]
         else:
             summary = [_("Nothing is sent: no line is an e-mail or a hard copy.")]
+        if self.fax:
+            summary.append(
+                ngettext(
+                    "%(count)d fax line is logged only: Segmenta does not send faxes.",
+                    "%(count)d fax lines are logged only: Segmenta does not send faxes.",
+                    self.fax,
+                )
+                % {"count": self.fax}
+            )
         if self.no_type:
             summary.append(
                 ngettext(
@@ -95,6 +105,7 @@ def check_log(segment: Segment) -> LogCheck:
         contacts=Count("contact", distinct=True),
         hard_copy=Count("pk", filter=Q(kind=CorrespondenceType.HARD_COPY)),
         email=Count("pk", filter=Q(kind=CorrespondenceType.EMAIL)),
+        fax=Count("pk", filter=Q(kind=CorrespondenceType.FAX)),
         no_type=Count("pk", filter=Q(kind=CorrespondenceType.BLANK)),
         email_without_address=Count("pk", filter=without_address),
         no_salesperson=Count("pk", filter=Q(line_salesperson__isnull=True)),

@@ -19,7 +19,12 @@ from contacts.models import Contact, CorrespondenceType
 from contacts.numbering import take_numbers
 from core.audit import AuditEvent, nested_services, record_event
 from core.users import User
-from interactions.models import DeliveryStatus, InteractionLogEntry, LoggedSegment
+from interactions.models import (
+    DeliveryStatus,
+    InteractionLogEntry,
+    LoggedSegment,
+    NotSentReason,
+)
 from segmentation.delivery.jobs import start_delivery_job
 from segmentation.effective import with_effective_values
 from segmentation.log_check import check_log
@@ -176,10 +181,26 @@ def _entry_columns(logged: LoggedSegment, *, user: User, deliver: bool) -> dict:
                 ],
                 then=Value(DeliveryStatus.PENDING),
             ),
+            When(
+                effective_correspondence_type=CorrespondenceType.FAX,
+                then=Value(DeliveryStatus.NOT_SENT),
+            ),
             default=Value(DeliveryStatus.NONE),
         )
         if deliver
         else Value(DeliveryStatus.NONE)
+    )
+    # Faxes are logged only: with Send attachments they are "not sent", saying why.
+    not_sent_reason = (
+        Case(
+            When(
+                effective_correspondence_type=CorrespondenceType.FAX,
+                then=Value(NotSentReason.FAX),
+            ),
+            default=Value(NotSentReason.NONE),
+        )
+        if deliver
+        else Value(NotSentReason.NONE)
     )
     return {
         "contact_id": F("contact_id"),
@@ -222,4 +243,5 @@ def _entry_columns(logged: LoggedSegment, *, user: User, deliver: bool) -> dict:
         "created_by_id": Value(user.pk if user else None, output_field=IntegerField()),
         "created_at": Value(logged.created_at, output_field=DateTimeField()),
         "delivery_status": delivery_status,
+        "not_sent_reason": not_sent_reason,
     }
