@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Sequence
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import (
@@ -20,7 +21,7 @@ from contacts.numbering import take_numbers
 from core.users import User
 from interactions.models import DeliveryStatus, InteractionLogEntry, LoggedSegment
 from segmentation.effective import with_effective_values
-from segmentation.log_check import check_log
+from segmentation.log_check import LogCheck, check_log
 from segmentation.models import (
     Segment,
     SegmentLine,
@@ -35,6 +36,8 @@ def log_segment(
     user: User | None,
     create_follow_up: bool = False,
     deliver: bool = False,
+    expected_lines: int | None = None,
+    expected_step: int | None = None,
     on_phase: Callable[[str], None] = lambda phase: None,
 ) -> LoggedSegment:
     """Log: one interaction log entry per line, and the segment moves to the archive.
@@ -46,6 +49,10 @@ def log_segment(
     was. Without `deliver`, e-mail lines of contacts without an address are logged
     with no correspondence type (reference 2.12, 6a); with it, they block logging.
 
+    `expected_lines` and `expected_step` are the line count and last step number
+    the user confirmed; if another request changed the segment since, nothing is
+    logged and StaleConfirmation says what it holds now.
+
     The follow-up segment, if any, is on the returned object as `follow_up`.
     """
     with transaction.atomic(durable=True):
@@ -54,6 +61,11 @@ def log_segment(
         except Segment.DoesNotExist as error:
             raise AlreadyLogged(segment.number) from error
         check = check_log(segment)
+        confirmed = (expected_lines, expected_step)
+        if confirmed != (None, None) and not check.is_what_was_confirmed(
+            lines=expected_lines, last_step=expected_step
+        ):
+            raise StaleConfirmation(segment.number, check)
         problems = check.blocking(deliver=deliver)
         if problems:
             raise ValidationError(problems)
@@ -91,6 +103,25 @@ class AlreadyLogged(ValidationError):
         ).first()
         super().__init__(
             _("Segment %(number)s has already been logged.") % {"number": number}
+        )
+
+
+class StaleConfirmation(ValidationError):
+    """The segment changed after the user confirmed Log (e.g. another user's Add)."""
+
+    def __init__(self, number: str, check: LogCheck):
+        self.check = check
+        super().__init__(
+            _(
+                "Segment %(number)s changed after this page was shown: it now has "
+                "%(lines)s lines, after step %(step)s. Nothing was logged; check the "
+                "figures and confirm again."
+            )
+            % {
+                "number": number,
+                "lines": intcomma(check.lines),
+                "step": check.last_step,
+            }
         )
 
 
