@@ -33,6 +33,7 @@ from contacts.models import (
     language_code_validator,
 )
 from contacts.numbering import take_numbers
+from core.database import refresh_statistics_on_commit
 from core.users import User
 
 MAX_FILE_SIZE = 50 * 1024 * 1024
@@ -395,6 +396,7 @@ def import_contacts(
         if not result.error_count:
             on_phase(_("Loading contacts"))
             _load(result.rows)
+            refresh_statistics_on_commit(Contact)
             locked.status = ContactImport.Status.IMPORTED
             locked.imported_count = len(result.rows)
             locked.imported_at = timezone.now()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from contacts.bulk import insert_from_queryset
 from contacts.models import Contact, CorrespondenceType
 from contacts.numbering import take_numbers
+from core.database import refresh_statistics_on_commit
 from core.users import User
 from interactions.models import DeliveryStatus, InteractionLogEntry, LoggedSegment
 from segmentation.effective import with_effective_values
@@ -87,6 +88,7 @@ def log_segment(
         logged.save(update_fields=["entry_count"])
         on_phase(_("Removing the segment"))
         delete_segment_rows(segment)
+        refresh_statistics_on_commit(InteractionLogEntry, SegmentLine)
         logged.follow_up = (
             create_follow_up_segment(logged, user=user) if create_follow_up else None
         )
