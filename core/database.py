@@ -8,8 +8,10 @@ the statistics of the tables it changed once it has committed. `analysis_limit`
 makes ANALYZE sample each index instead of reading it whole, so this takes
 milliseconds at any size.
 
-PostgreSQL's autovacuum keeps its statistics current by itself; there all of this
-does nothing.
+PostgreSQL analyses by itself (autovacuum), but only some time after a bulk write:
+right after a 20,000-line Add the next count preview took 27 s there, 0.54 s once
+the two tables were analysed (0.76 s for both, at 200,000 contacts). So there too a
+bulk write analyses the tables it changed once it has committed.
 """
 
 import sqlite3
@@ -58,16 +60,16 @@ def _has_statistics(raw) -> bool:
 
 def refresh_statistics_on_commit(*models: type[Model]) -> None:
     """After the current transaction commits, refresh the statistics of these tables."""
-    if default_connection.vendor == "sqlite":
-        transaction.on_commit(lambda: refresh_statistics(*models))
+    transaction.on_commit(lambda: refresh_statistics(*models))
 
 
 def refresh_statistics(*models: type[Model]) -> None:
-    """Analyse these tables (sampled, so it is quick) and let SQLite optimise the rest."""
-    if default_connection.vendor != "sqlite":
-        return
+    """Analyse these tables (sampled, so it is quick); SQLite also optimises the rest."""
+    sqlite = default_connection.vendor == "sqlite"
     with default_connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+        if sqlite:
+            cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
         for model in models:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-        cursor.execute("PRAGMA optimize")
+        if sqlite:
+            cursor.execute("PRAGMA optimize")

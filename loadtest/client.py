@@ -26,6 +26,8 @@ class Stats:
     errors: list[str] = field(default_factory=list)
     refusals: int = 0
     busy: int = 0
+    # Read load only: each page's times, to say which pages are slow.
+    pages: dict[str, list[float]] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
     ended: float = 0.0
 
@@ -52,6 +54,13 @@ class Stats:
                 ("intended refusals", self.refusals, "requests"),
                 ("busy (503, retried)", self.busy, "responses"),
             ]
+        ] + [
+            {
+                "name": f"{self.name}: p50 of {page}",
+                "value": round(statistics.median(seconds) * 1000),
+                "unit": "ms",
+            }
+            for page, seconds in self.pages.items()
         ]
 
     def line(self) -> str:
@@ -128,7 +137,9 @@ async def read_load(
         for number in queue:
             if time.perf_counter() > stop:
                 return
-            response = await timed(client, stats, "GET", urls[number % len(urls)])
+            url = urls[number % len(urls)]
+            response = await timed(client, stats, "GET", url)
+            stats.pages.setdefault(url, []).append(stats.seconds[-1])
             if response.status_code != 200 and response.status_code < 500:
                 stats.errors.append(f"{response.status_code} GET {response.url}")
 

@@ -143,3 +143,25 @@ def test_on_postgresql_a_write_past_the_lock_timeout_gets_the_busy_page(
     assert "The database is busy; try again in a moment." in response.content.decode()
     segment.refresh_from_db()
     assert segment.description == "Spring mail"
+
+
+@postgresql_only
+def test_on_postgresql_log_analyses_the_log_once_committed(marketing_user):
+    segment = SegmentFactory(
+        description="Spring", template=InteractionTemplateFactory()
+    )
+    add_contacts_by_hand(
+        segment,
+        contacts=ContactFactory.create_batch(3, salesperson=SalespersonFactory()),
+        user=marketing_user,
+    )
+    table = InteractionLogEntry._meta.db_table
+
+    log_segment(segment, user=marketing_user)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = %s", [table]
+        )
+        assert cursor.fetchone()[0] >= 1
