@@ -11,7 +11,7 @@ PYTHON ?= $(shell for candidate in python3 python3.13 python3.12; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	   echo $$candidate; break; fi; done)
 
-.PHONY: run test bench lint format messages check-python unoserver vendor-static clean
+.PHONY: run test bench loadtest lint format messages check-python unoserver vendor-static clean
 
 run: $(VENV)/.runtime unoserver
 	$(BIN)/python manage.py migrate --noinput
@@ -96,3 +96,9 @@ vendor-static:
 
 clean:
 	rm -rf $(VENV) .unoserver staticfiles .pytest_cache .ruff_cache
+
+# gunicorn (4 workers, 127.0.0.1) under a bounded load on a generated database:
+# SQLite in var/loadtest/ by default, DATABASE_URL for PostgreSQL. LOADTEST_ARGS
+# (e.g. --contacts 50000 --entries 200000) sizes it; see docs/loadtest.md.
+loadtest: $(VENV)/.dev
+	$(BIN)/python -m loadtest $(LOADTEST_ARGS)

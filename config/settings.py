@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A write that cannot get the database's lock in time: 503, try again.
+    "core.middleware.DatabaseBusyMiddleware",
     # Last, so it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,7 +98,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so concurrent writers
-    # queue on the busy timeout instead of failing with "database is locked".
+    # queue on the busy timeout instead of failing with "database is locked"; one
+    # that waits longer gets the "busy, try again" page (core/middleware.py).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

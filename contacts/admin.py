@@ -17,25 +17,26 @@ from contacts.models import (
     Territory,
 )
 from contacts.services import create_contact, update_contact
+from core.admin_ids import IdsModelAdmin
 
 
 @admin.register(
     Territory, IndustryGroup, MailingGroup, BusinessRelation, JobResponsibility
 )
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(IdsModelAdmin):
     list_display = ["code", "description"]
     search_fields = ["code", "description"]
 
 
 @admin.register(Salesperson)
-class SalespersonAdmin(admin.ModelAdmin):
+class SalespersonAdmin(IdsModelAdmin):
     list_display = ["code", "name", "job_title", "email", "phone", "user"]
     search_fields = ["code", "name", "email"]
     autocomplete_fields = ["user"]
 
 
 @admin.register(NumberSeries)
-class NumberSeriesAdmin(admin.ModelAdmin):
+class NumberSeriesAdmin(IdsModelAdmin):
     list_display = ["code", "prefix", "width", "last_number"]
     readonly_fields = ["code"]
 
@@ -47,7 +48,7 @@ class NumberSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(IdsModelAdmin):
     list_display = [
         "number",
         "name",
@@ -103,7 +104,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactImport)
-class ContactImportAdmin(admin.ModelAdmin):
+class ContactImportAdmin(IdsModelAdmin):
     """Read-only; a user sees their own imports, admins everyone's."""
 
     list_display = [

@@ -34,6 +34,7 @@ from contacts.models import (
 )
 from contacts.numbering import take_numbers
 from core.audit import AuditEvent, record_event
+from core.database import refresh_statistics_on_commit
 from core.users import User
 
 MAX_FILE_SIZE = 50 * 1024 * 1024
@@ -396,6 +397,7 @@ def import_contacts(
         if not result.error_count:
             on_phase(_("Loading contacts"))
             _load(result.rows)
+            refresh_statistics_on_commit(Contact)
             locked.status = ContactImport.Status.IMPORTED
             locked.imported_count = len(result.rows)
             locked.imported_at = timezone.now()

@@ -3,6 +3,7 @@ from collections import Counter, defaultdict
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
@@ -10,10 +11,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_ids import IdsAdminMixin, IdsModelAdmin, IdsTabularInline
 from core.models import AuditEvent, Job, JobChunk
 
 
-class JobChunkInline(admin.TabularInline):
+class JobChunkInline(IdsTabularInline):
     model = JobChunk
     extra = 0
     can_delete = False
@@ -22,7 +24,7 @@ class JobChunkInline(admin.TabularInline):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(IdsModelAdmin):
     list_display = ["title", "kind", "owner", "state", "done", "total", "created_at"]
     list_filter = ["state", "kind"]
     search_fields = ["title", "owner__username"]
@@ -46,7 +48,7 @@ class JobAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(IdsModelAdmin):
     """The history of every business write: read only, and for admins only."""
 
     list_display = ["at", "actor", "action", "object_label", "summary"]
@@ -101,10 +103,16 @@ def user_history(users) -> dict[int, list[str]]:
 
 
 admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(IdsAdminMixin, auth_admin.GroupAdmin):
+    pass
 
 
 @admin.register(get_user_model())
-class UserAdmin(auth_admin.UserAdmin):
+class UserAdmin(IdsAdminMixin, auth_admin.UserAdmin):
     """Users who did anything are deactivated, not deleted, so history keeps their name."""
 
     def get_deleted_objects(self, objs, request):

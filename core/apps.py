@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from core.database import analyse_if_never_analysed
+
+        connection_created.connect(analyse_if_never_analysed)

@@ -9,6 +9,7 @@ fields check every id before any query, so it ends as a message on the form.
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # The largest id a BigAutoField holds, on every database.
@@ -53,9 +54,21 @@ class _IdChoices:
                 )
         return super()._check_values(value)
 
+    def bound_data(self, data, initial):
+        # A form shown again with its errors does not look the bad ids up either
+        # (the admin's autocomplete widget queries the ones it shows).
+        data = super().bound_data(data, initial)
+        if isinstance(data, list | tuple):
+            return [item for item in data if not self._is_bad_id(item)]
+        return None if self._is_bad_id(data) else data
+
     def _is_bad_id(self, value) -> bool:
+        options = self.queryset.model._meta
+        key = (
+            options.get_field(self.to_field_name) if self.to_field_name else options.pk
+        )
         return (
-            self.to_field_name is None
+            isinstance(key, models.IntegerField)
             and value not in self.empty_values
             and not isinstance(value, self.queryset.model)
             and not is_id(value)

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_ids import IdsModelAdmin, IdsStackedInline, IdsTabularInline
 from interactions.email_body import (
     fill_placeholders,
     placeholder_report,
@@ -40,7 +41,7 @@ def with_statistics(queryset, entries: str):
     )
 
 
-class StatisticsAdmin(admin.ModelAdmin):
+class StatisticsAdmin(IdsModelAdmin):
     """Shows the number, cost and duration of the interactions that are not cancelled."""
 
     statistics_relation = ""
@@ -137,7 +138,7 @@ class TemplateDocumentFormSet(BaseInlineFormSet):
             )
 
 
-class TemplateDocumentInline(admin.TabularInline):
+class TemplateDocumentInline(IdsTabularInline):
     model = TemplateDocument
     form = TemplateDocumentForm
     formset = TemplateDocumentFormSet
@@ -205,7 +206,7 @@ class TemplateEmailForm(forms.ModelForm):
         return cleaned_data
 
 
-class TemplateEmailInline(admin.StackedInline):
+class TemplateEmailInline(IdsStackedInline):
     model = TemplateEmail
     form = TemplateEmailForm
     extra = 0
@@ -286,14 +287,14 @@ class InteractionTemplateAdmin(StatisticsAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(IdsModelAdmin):
     list_display = ["code", "description", "starting_date", "ending_date"]
     search_fields = ["code", "description"]
     date_hierarchy = "starting_date"
 
 
 @admin.register(WordDocument)
-class WordDocumentAdmin(admin.ModelAdmin):
+class WordDocumentAdmin(IdsModelAdmin):
     """Read-only: documents are uploaded on templates and never change."""
 
     list_display = ["file_name", "size", "field_count", "uploaded_by", "uploaded_at"]
@@ -332,7 +333,7 @@ class WordDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CompanyInformation)
-class CompanyInformationAdmin(admin.ModelAdmin):
+class CompanyInformationAdmin(IdsModelAdmin):
     """Our own name and address for letters: one row."""
 
     list_display = ["name", "city", "country", "phone", "email"]

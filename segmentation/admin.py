@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from core.admin_ids import IdsModelAdmin, IdsTabularInline
 from segmentation.models import SavedCriteria, SavedCriteriaStep
 
 
-class SavedCriteriaStepInline(admin.TabularInline):
+class SavedCriteriaStepInline(IdsTabularInline):
     model = SavedCriteriaStep
     extra = 0
     fields = [
@@ -19,7 +20,7 @@ class SavedCriteriaStepInline(admin.TabularInline):
 
 
 @admin.register(SavedCriteria)
-class SavedCriteriaAdmin(admin.ModelAdmin):
+class SavedCriteriaAdmin(IdsModelAdmin):
     """Saved criteria are made with Save Criteria on a segment; here they are tidied."""
 
     list_display = ["code", "description", "created_by", "created_at"]

@@ -260,6 +260,14 @@ class LogForm(forms.Form):
     """Log: the options of logging a segment."""
 
     segment_number = forms.CharField(widget=forms.HiddenInput)
+    # What the user saw and confirms: logging refuses if the segment changed since
+    # (a page without them, e.g. from before an upgrade, counts as changed).
+    expected_lines = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, required=False
+    )
+    expected_step = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, required=False
+    )
     create_follow_up = forms.BooleanField(
         label=_("Create Follow-up Segment"),
         required=False,

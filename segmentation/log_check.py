@@ -6,7 +6,7 @@ again inside its lock, so the guards the user saw are the guards that apply.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -27,6 +27,9 @@ class LogCheck:
     """Counts of the lines to log and the problems that block logging."""
 
     lines: int = 0
+    # The number of the segment's last step (0 before the first): with `lines`,
+    # what the user confirms, so a change in between is noticed.
+    last_step: int = 0
     contacts: int = 0
     hard_copy: int = 0
     email: int = 0
@@ -85,6 +88,12 @@ class LogCheck:
             )
         return summary
 
+    def is_what_was_confirmed(
+        self, *, lines: int | None, last_step: int | None
+    ) -> bool:
+        """Whether the segment still has the figures the user saw on the Log page."""
+        return (self.lines, self.last_step) == (lines, last_step)
+
     def blocking(self, *, deliver: bool) -> list[str]:
         """The problems that stop logging, with or without sending."""
         if deliver and self.delivery_problem:
@@ -113,7 +122,10 @@ def check_log(segment: Segment) -> LogCheck:
     )
     no_salesperson = totals.pop("no_salesperson")
     no_template = totals.pop("no_template")
-    check = LogCheck(**totals)
+    check = LogCheck(
+        **totals,
+        last_step=segment.steps.aggregate(last=Max("number"))["last"] or 0,
+    )
     logged = LoggedSegment.objects.filter(segment_number=segment.number).first()
     if logged:
         check.problems.append(

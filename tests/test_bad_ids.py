@@ -5,6 +5,7 @@ reached the database through the contact pickers.
 """
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from contacts.models import Contact
@@ -154,3 +155,46 @@ def test_a_huge_line_id_in_the_address_is_not_found(marketing_client):
     )
 
     assert response.status_code == 404
+
+
+def _admin_relation_lookups():
+    """For each model in Django admin: its list URL and a lookup through each relation."""
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        url = reverse("admin:{}_{}_changelist".format(*info))
+        for field in model._meta.get_fields():
+            if field.is_relation and not field.auto_created:
+                yield url, f"{field.name}__exact"
+                yield url, f"{field.name}__in"
+
+
+@pytest.mark.parametrize(("url", "lookup"), list(_admin_relation_lookups()))
+def test_admin_list_filters_take_a_huge_id(admin_client, url, lookup):
+    value = HUGE if lookup.endswith("__exact") else f"1,{HUGE}"
+
+    response = admin_client.get(url, {lookup: value})
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert response.url.endswith("?e=1")
+
+
+@pytest.mark.parametrize("view", ["change", "history", "delete"])
+def test_admin_pages_of_a_huge_id_are_not_found(admin_client, view):
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name, view)
+        url = reverse("admin:{}_{}_{}".format(*info), args=[HUGE])
+
+        assert admin_client.get(url).status_code in (302, 403, 404), url
+
+
+@pytest.mark.parametrize("field", ["company", "salesperson", "mailing_groups"])
+def test_the_admin_contact_form_refuses_a_huge_id(admin_client, field):
+    response = admin_client.post(
+        reverse("admin:contacts_contact_add"),
+        {"name": "Ada", "type": "person", field: HUGE},
+    )
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not Contact.objects.exists()

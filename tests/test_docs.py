@@ -61,3 +61,22 @@ def test_no_link_points_outside_the_repository(document):
     assert not outside, f"{document.name} links outside the repository: {outside}"
     for target in links(document):
         assert not target.startswith("mailto:"), f"{document.name}: {target}"
+
+
+def _pinned(requirements: Path) -> list[str]:
+    lines = requirements.read_text(encoding="utf-8").splitlines()
+    return [line.split("==")[0].lower() for line in lines if "==" in line]
+
+
+def _explained() -> set[str]:
+    """The package names in the first column of docs/dependencies.md's tables."""
+    text = (ROOT / "docs" / "dependencies.md").read_text(encoding="utf-8")
+    cells = re.findall(r"^\|\s*([^|]+?)\s*\|", text, re.MULTILINE)
+    return {word.lower() for cell in cells for word in cell.replace("+", " ").split()}
+
+
+@pytest.mark.parametrize("requirements", ["requirements.txt", "requirements-dev.txt"])
+def test_every_pinned_dependency_says_why_it_is_there(requirements):
+    unexplained = set(_pinned(ROOT / requirements)) - _explained()
+
+    assert not unexplained, f"docs/dependencies.md does not say why: {unexplained}"

@@ -11,6 +11,7 @@ from segmentation.services.delivery import mark_printed, resend_failed
 from segmentation.services.from_criteria import create_segment_from_criteria
 from segmentation.services.log import (
     AlreadyLogged,
+    StaleConfirmation,
     create_follow_up_segment,
     log_segment,
 )
@@ -32,6 +33,7 @@ from segmentation.services.steps import (
 
 __all__ = [
     "AlreadyLogged",
+    "StaleConfirmation",
     "add_contacts",
     "add_contacts_by_hand",
     "clear_criteria",

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Sequence
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import (
@@ -18,6 +19,7 @@ from contacts.bulk import insert_from_queryset
 from contacts.models import Contact, CorrespondenceType
 from contacts.numbering import take_numbers
 from core.audit import AuditEvent, nested_services, record_event
+from core.database import refresh_statistics_on_commit
 from core.users import User
 from interactions.models import (
     DeliveryStatus,
@@ -27,7 +29,7 @@ from interactions.models import (
 )
 from segmentation.delivery.jobs import start_delivery_job
 from segmentation.effective import with_effective_values
-from segmentation.log_check import check_log
+from segmentation.log_check import LogCheck, check_log
 from segmentation.models import (
     Segment,
     SegmentLine,
@@ -42,6 +44,8 @@ def log_segment(
     user: User,
     create_follow_up: bool = False,
     deliver: bool = False,
+    expected_lines: int | None = None,
+    expected_step: int | None = None,
     on_phase: Callable[[str], None] = lambda phase: None,
 ) -> LoggedSegment:
     """Log: one interaction log entry per line, and the segment moves to the archive.
@@ -56,6 +60,10 @@ def log_segment(
     With `deliver` and e-mail lines, the job that sends the e-mails is queued in
     the same transaction (segmentation.delivery.jobs).
 
+    `expected_lines` and `expected_step` are the line count and last step number
+    the user confirmed; if another request changed the segment since, nothing is
+    logged and StaleConfirmation says what it holds now.
+
     The follow-up segment, if any, is on the returned object as `follow_up`; the
     delivery job, if any, as `delivery_job`.
     """
@@ -65,6 +73,11 @@ def log_segment(
         except Segment.DoesNotExist as error:
             raise AlreadyLogged(segment.number) from error
         check = check_log(segment)
+        confirmed = (expected_lines, expected_step)
+        if confirmed != (None, None) and not check.is_what_was_confirmed(
+            lines=expected_lines, last_step=expected_step
+        ):
+            raise StaleConfirmation(segment.number, check)
         problems = check.blocking(deliver=deliver)
         if problems:
             raise ValidationError(problems)
@@ -86,6 +99,7 @@ def log_segment(
         logged.save(update_fields=["entry_count"])
         on_phase(_("Removing the segment"))
         delete_segment_rows(segment)
+        refresh_statistics_on_commit(InteractionLogEntry, SegmentLine)
         with nested_services():
             logged.follow_up = (
                 create_follow_up_segment(logged, user=user)
@@ -121,6 +135,25 @@ class AlreadyLogged(ValidationError):
         ).first()
         super().__init__(
             _("Segment %(number)s has already been logged.") % {"number": number}
+        )
+
+
+class StaleConfirmation(ValidationError):
+    """The segment changed after the user confirmed Log (e.g. another user's Add)."""
+
+    def __init__(self, number: str, check: LogCheck):
+        self.check = check
+        super().__init__(
+            _(
+                "Segment %(number)s changed after this page was shown: it now has "
+                "%(lines)s lines, after step %(step)s. Nothing was logged; check the "
+                "figures and confirm again."
+            )
+            % {
+                "number": number,
+                "lines": intcomma(check.lines),
+                "step": check.last_step,
+            }
         )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from contacts.bulk import insert_from_queryset
 from contacts.models import Contact
 from core.audit import AuditEvent, record_event
+from core.database import refresh_statistics_on_commit
 from core.users import User
 from interactions.models import LoggedSegment
 from segmentation.criteria import matching_contacts
@@ -313,6 +314,8 @@ def _record_step(
 
 
 def _new_step(segment: Segment, *, user: User, **fields) -> CriteriaStep:
+    # A step may add or remove thousands of lines: the planner should know.
+    refresh_statistics_on_commit(SegmentLine, RemovedSegmentLine)
     last = segment.steps.aggregate(last=Max("number"))["last"] or 0
     return CriteriaStep.objects.create(
         segment=segment, number=last + 1, created_by=user, **fields

@@ -17,10 +17,11 @@ from segmentation.forms import (
     LogForm,
 )
 from segmentation.jobs import start_log_job
-from segmentation.log_check import check_log
+from segmentation.log_check import LogCheck, check_log
 from segmentation.models import Segment
 from segmentation.services import (
     AlreadyLogged,
+    StaleConfirmation,
     create_follow_up_segment,
     log_segment,
 )
@@ -36,24 +37,31 @@ def segment_log(request, pk):
     if segment is None:
         return _already_logged(request, request.POST.get("segment_number", ""))
     check = check_log(segment)
-    form = LogForm(
-        request.POST or None,
-        can_deliver=check.can_deliver,
-        initial={"segment_number": segment.number, "deliver": check.can_deliver},
-    )
+    form = _log_form(request.POST or None, segment, check)
     if request.method == "POST" and form.is_valid():
         arguments = {
             "create_follow_up": form.cleaned_data["create_follow_up"],
             "deliver": form.cleaned_data["deliver"],
+            "expected_lines": form.cleaned_data["expected_lines"],
+            "expected_step": form.cleaned_data["expected_step"],
         }
-        if check.lines > settings.LOG_LINES_IN_REQUEST and not check.blocking(
-            deliver=arguments["deliver"]
-        ):
-            return _log_by_job(request, segment, lines=check.lines, **arguments)
         try:
+            if not check.is_what_was_confirmed(
+                lines=arguments["expected_lines"], last_step=arguments["expected_step"]
+            ):
+                raise StaleConfirmation(segment.number, check)
+            if check.lines > settings.LOG_LINES_IN_REQUEST and not check.blocking(
+                deliver=arguments["deliver"]
+            ):
+                return _log_by_job(request, segment, lines=check.lines, **arguments)
             logged = log_segment(segment, user=request.user, **arguments)
         except AlreadyLogged as error:
             return _already_logged(request, error.segment_number)
+        except StaleConfirmation as stale:
+            # Shown again with the figures it has now, to be confirmed again.
+            messages.warning(request, stale.message)
+            check = stale.check
+            form = _log_form(_with_figures(request.POST, check), segment, check)
         except ValidationError:
             # The guards, checked again under the lock; the page lists them.
             check = check_log(segment)
@@ -89,6 +97,27 @@ def segment_log(request, pk):
             "form": form,
         },
     )
+
+
+def _log_form(data, segment: Segment, check: LogCheck) -> LogForm:
+    return LogForm(
+        data,
+        can_deliver=check.can_deliver,
+        initial={
+            "segment_number": segment.number,
+            "deliver": check.can_deliver,
+            "expected_lines": check.lines,
+            "expected_step": check.last_step,
+        },
+    )
+
+
+def _with_figures(data, check: LogCheck):
+    """The options the user posted, with the figures the segment has now."""
+    data = data.copy()
+    data["expected_lines"] = check.lines
+    data["expected_step"] = check.last_step
+    return data
 
 
 def _log_by_job(request, segment, *, lines: int, **arguments):

@@ -12,6 +12,7 @@ from interactions.models import InteractionLogEntry, LoggedSegment
 from segmentation.models import SavedCriteria, SavedCriteriaStep, Segment
 from segmentation.services import (
     AlreadyLogged,
+    StaleConfirmation,
     add_contacts,
     log_segment,
     save_criteria,
@@ -23,6 +24,7 @@ from tests.factories import (
     MailingGroupFactory,
     SalespersonFactory,
     SegmentFactory,
+    SegmentLineFactory,
 )
 
 pytestmark = [
@@ -199,3 +201,40 @@ def test_deleting_a_segment_while_it_is_being_logged_links_to_the_logged_segment
     page = client.get(responses[0].url).content.decode()
     assert f"Segment {segment.number} has been logged, so it cannot be deleted" in page
     assert InteractionLogEntry.objects.count() == 3
+
+
+def test_a_log_confirmed_while_an_add_commits_logs_nothing():
+    """The figures are compared under Log's lock, so an Add committing first counts."""
+    segment = SegmentFactory(
+        description="Spring mail", template=InteractionTemplateFactory()
+    )
+    contacts = [ContactFactory(salesperson=SalespersonFactory()) for _ in range(3)]
+    add_contacts(
+        segment, criteria={"number": [" ".join(c.number for c in contacts)]}, user=None
+    )
+    locked = threading.Event()
+    outcomes = []
+
+    def add_holding_the_lock():
+        with transaction.atomic():
+            Segment.objects.select_for_update().get(pk=segment.pk)
+            SegmentLineFactory(
+                segment=segment,
+                contact=ContactFactory(salesperson=contacts[0].salesperson),
+            )
+            locked.set()
+            _wait_until_another_connection_waits_for_a_lock()
+
+    def log_what_was_seen():
+        locked.wait(timeout=10)
+        try:
+            log_segment(segment, user=None, expected_lines=3, expected_step=1)
+        except StaleConfirmation as refusal:
+            outcomes.append(refusal)
+
+    errors = _at_once(add_holding_the_lock, log_what_was_seen)
+
+    assert errors == []
+    assert [(o.check.lines, o.check.last_step) for o in outcomes] == [(4, 1)]
+    assert not LoggedSegment.objects.exists()
+    assert segment.lines.count() == 4

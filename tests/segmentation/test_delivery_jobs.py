@@ -33,6 +33,7 @@ from tests.segmentation.delivery_setup import (
     logged_for_sending,
     segment_for_sending,
 )
+from tests.segmentation.log_page import confirmation, log_url
 from tests.smtp import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,10 +63,7 @@ def eml_outbox(settings, tmp_path):
 
 
 def _log_page(client, segment, **data):
-    return client.post(
-        reverse("segmentation:segment_log", args=[segment.pk]),
-        {"segment_number": segment.number, **data},
-    )
+    return client.post(log_url(segment), {**confirmation(client, segment), **data})
 
 
 def _delivery_jobs():

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 
 from core.models import Job
 from interactions.models import InteractionLogEntry, LoggedSegment
@@ -16,6 +15,7 @@ from tests.factories import (
     SegmentFactory,
     TemplateDocumentFactory,
 )
+from tests.segmentation.log_page import confirmation, log_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,10 +62,9 @@ def big_segment(settings, make_segment):
 
 
 def _log(client, segment, **data):
-    return client.post(
-        reverse("segmentation:segment_log", args=[segment.pk]),
-        {"segment_number": segment.number, **data},
-    )
+    # A segment logged meanwhile has no page: its number alone is posted.
+    figures = {"segment_number": segment.number, **confirmation(client, segment)}
+    return client.post(log_url(segment), {**figures, **data})
 
 
 def _entries(logged):
@@ -80,7 +79,12 @@ def test_a_large_log_starts_one_job_and_writes_nothing(marketing_client, big_seg
     job = Job.objects.get()
     assert response.url == job.get_absolute_url()
     assert (job.kind, job.total, job.state) == ("log_segment", 3, "queued")
-    assert job.parameters["arguments"] == {"create_follow_up": True, "deliver": False}
+    assert job.parameters["arguments"] == {
+        "create_follow_up": True,
+        "deliver": False,
+        "expected_lines": 3,
+        "expected_step": 1,
+    }
     assert SegmentLine.objects.filter(segment=big_segment).count() == 3
     assert not LoggedSegment.objects.exists()
 

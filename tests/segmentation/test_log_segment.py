@@ -34,6 +34,7 @@ from tests.factories import (
     UserFactory,
     demo_letter,
 )
+from tests.segmentation.log_page import confirmation
 
 pytestmark = pytest.mark.django_db
 
@@ -383,7 +384,7 @@ def test_logging_from_the_page_redirects_to_the_logged_segment(
     marketing_client, segment
 ):
     url = reverse("segmentation:segment_log", args=[segment.pk])
-    data = {"segment_number": segment.number, "create_follow_up": "on"}
+    data = {**confirmation(marketing_client, segment), "create_follow_up": "on"}
 
     response = marketing_client.post(url, data, follow=True)
 
