@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.models import F, OuterRef, StringAgg, Subquery, Value
 from django.http import FileResponse, StreamingHttpResponse
 
-from contacts.imports import COLUMNS, RELATION_COLUMNS
+from contacts.import_rows import COLUMNS, RELATION_COLUMNS
 from contacts.models import Contact
 from core.exports import csv_response, xlsx_response
 

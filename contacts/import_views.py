@@ -15,7 +15,8 @@ from contacts.import_jobs import (
     start_check_job,
     start_import_job,
 )
-from contacts.imports import COLUMNS, import_contacts, preview_import, preview_rows
+from contacts.import_rows import COLUMNS
+from contacts.imports import import_contacts, preview_import, preview_rows
 from contacts.models import ContactImport
 from core.files import serve_file
 from core.jobs import JobAlreadyRunning, unfinished_job

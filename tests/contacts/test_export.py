@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from contacts.imports import check_rows, read_table
+from contacts.import_files import read_table
+from contacts.import_rows import check_rows
 from contacts.models import Contact
 from tests.factories import (
     CompanyFactory,

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from contacts.imports import COLUMNS, check_rows, read_table
+from contacts.import_files import read_table
+from contacts.import_rows import COLUMNS, check_rows
 from tests.contacts.test_import_files import _sheet_xml, _xlsx_with_sheet
 
 pytestmark = pytest.mark.django_db
