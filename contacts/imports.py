@@ -53,6 +53,8 @@ TEXT_COLUMNS = [
     "county",
     "phone",
     "mobile",
+    "fax",
+    "vat_registration_number",
     "formal_salutation",
     "informal_salutation",
 ]
