@@ -563,6 +563,9 @@ class InteractionLogEntry(CreatedBy):
     def __str__(self):
         return f"{self.pk} · {self.contact.number} · {self.description}"
 
+    def get_absolute_url(self):
+        return reverse("interactions:entry_detail", args=[self.pk])
+
 
 class CompanyInformation(models.Model):
     """Our own company's name and address, for the Company_* merge fields of letters.
