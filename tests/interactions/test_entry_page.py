@@ -177,3 +177,13 @@ def test_an_entry_without_a_document_says_so_instead_of_failing(marketing_client
 def test_outsiders_see_neither_the_entry_nor_its_letter(outsider_client, logged_entry):
     assert outsider_client.get(_entry_url(logged_entry)).status_code == 403
     assert outsider_client.get(_letter_url(logged_entry)).status_code == 403
+
+
+def test_the_contact_history_links_each_entry(marketing_client):
+    entry = InteractionLogEntryFactory()
+
+    page = marketing_client.get(
+        reverse("contacts:contact_detail", args=[entry.contact_id])
+    ).content.decode()
+
+    assert f'aria-label="Show interaction {entry.pk}"' in page
