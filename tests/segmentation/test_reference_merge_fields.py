@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from interactions.merge_fields import check_fields
 from interactions.models import CompanyInformation
 from segmentation.services import add_contacts_by_hand, log_segment
 from tests import word_files
@@ -139,3 +140,62 @@ def test_the_check_page_lists_the_reference_fields_as_known(marketing_client, se
     assert "unknown-field" not in page
     for name in ["Entry No.", *REFERENCE_FIELDS]:
         assert f'<code class="me-2">{name}</code>' in page
+
+
+# The 48 names of the reference's legacy Word merge (reference 2.14), in its order.
+REFERENCE_NAMES = [
+    "Entry No.",
+    "Contact Mail Address",
+    "Contact No.",
+    "Contact Company Name",
+    "Contact Name",
+    "Contact Name 2",
+    "Contact Address",
+    "Contact Address 2",
+    "Contact Post Code",
+    "Contact City",
+    "Contact County",
+    "Contact Country/Region Name",
+    "Contact Job Title",
+    "Contact Phone No.",
+    "Contact Fax No.",
+    "Contact Email",
+    "Contact Mobile Phone No.",
+    "Contact VAT Registration No.",
+    "Contact Home Page",
+    "Formal Salutation",
+    "Informal Salutation",
+    "Salesperson/Purchaser Code",
+    "Salesperson/Purchaser Name",
+    "Salesperson/Purchaser Job Title",
+    "Salesperson/Purchaser Phone No.",
+    "Salesperson/Purchaser Email",
+    "Document Date",
+    "Document Campaign No.",
+    "Document Segment No.",
+    "Document Description",
+    "Document Subject",
+    "Company Information Name",
+    "Company Information Name 2",
+    "Company Information Address",
+    "Company Information Address 2",
+    "Company Information Post Code",
+    "Company Information City",
+    "Company Information County",
+    "Company Information Country/Region Name",
+    "Company Information VAT Registration No.",
+    "Company Information Registration No.",
+    "Company Information Phone No.",
+    "Company Information Fax No.",
+    "Company Information Bank Branch No.",
+    "Company Information Bank Name",
+    "Company Information Bank Account No.",
+    "Company Information Giro No.",
+    "FaxMailTo",
+]
+
+
+def test_every_reference_field_name_is_known():
+    assert [
+        report.name for report in check_fields(REFERENCE_NAMES) if not report.known
+    ] == []
