@@ -284,6 +284,8 @@ def generate_contacts(
                 "",
                 "",
                 "",
+                "",
+                "",
                 None if is_company else company_id,
                 LOCALES[language][1],
                 f"{first}.{last}.{contact_id}@example.com".lower().replace(" ", ""),

@@ -12,7 +12,10 @@ CONTACT_FIELDSETS = [
         _("Address"),
         ["address", "address_2", "post_code", "city", "county", "country"],
     ),
-    (_("Communication"), ["phone", "mobile", "email", "website"]),
+    (
+        _("Communication"),
+        ["phone", "mobile", "fax", "email", "website", "vat_registration_number"],
+    ),
     (
         _("Segmentation"),
         [

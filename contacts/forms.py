@@ -62,8 +62,12 @@ class ContactForm(forms.ModelForm):
                 Row(
                     Column("phone"),
                     Column("mobile"),
+                    Column("fax"),
+                ),
+                Row(
                     Column("email"),
                     Column("website"),
+                    Column("vat_registration_number"),
                 ),
             ),
             Fieldset(

@@ -39,6 +39,8 @@ TEXT_COLUMNS = [
     "county",
     "phone",
     "mobile",
+    "fax",
+    "vat_registration_number",
     "formal_salutation",
     "informal_salutation",
 ]

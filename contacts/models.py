@@ -154,8 +154,12 @@ class Contact(models.Model):
     country = CountryField(_("country"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     mobile = models.CharField(_("mobile phone"), max_length=30, blank=True)
+    fax = models.CharField(_("fax"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    vat_registration_number = models.CharField(
+        _("VAT registration no."), max_length=30, blank=True
+    )
     language = models.CharField(
         _("language"),
         max_length=12,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Contact, Salesperson
+from contacts.models import Contact, CorrespondenceType, Salesperson
 from interactions.models import CompanyInformation, WordDocument
 from interactions.word_merge import Problem, normalise_field_name, unmergeable_fields
 
@@ -28,6 +28,11 @@ class MergeField:
 
 
 FIELDS = [
+    MergeField(
+        "Entry_No",
+        _("The interaction log entry's number (empty before the segment is logged)"),
+        ("Entry No.",),
+    ),
     MergeField("Contact_No", _("The contact's number"), ("Contact No.",)),
     MergeField("Contact_Name", _("The contact's name")),
     MergeField("Contact_Name_2", _("The contact's second name line")),
@@ -52,8 +57,24 @@ FIELDS = [
     MergeField("Contact_Email", _("E-mail address"), ("Contact E-Mail",)),
     MergeField("Contact_Phone", _("Phone"), ("Contact Phone No.",)),
     MergeField("Contact_Mobile", _("Mobile phone"), ("Contact Mobile Phone No.",)),
+    MergeField("Contact_Fax", _("Fax"), ("Contact Fax No.",)),
+    MergeField("Contact_Website", _("Website"), ("Contact Home Page",)),
+    MergeField(
+        "Contact_VAT_No",
+        _("The contact's VAT registration number"),
+        ("Contact VAT Registration No.",),
+    ),
+    MergeField(
+        "FaxMailTo",
+        _("The e-mail address an e-mail goes to; empty for a letter on paper"),
+    ),
     MergeField("Formal_Salutation", _("Formal salutation, e.g. “Dear Ms Novák”")),
     MergeField("Informal_Salutation", _("Informal salutation, e.g. “Hi Jana”")),
+    MergeField(
+        "Salesperson_Code",
+        _("The salesperson's code"),
+        ("Salesperson/Purchaser Code",),
+    ),
     MergeField(
         "Salesperson_Name", _("The salesperson's name"), ("Salesperson/Purchaser Name",)
     ),
@@ -88,6 +109,11 @@ FIELDS = [
     MergeField("Comment", _("The personal comment written on the contact's line")),
     MergeField("Company_Name", _("Our company's name"), ("Company Information Name",)),
     MergeField(
+        "Company_Name_2",
+        _("Our company's second name line"),
+        ("Company Information Name 2",),
+    ),
+    MergeField(
         "Company_Address_Block", _("Our company's whole address, several lines")
     ),
     MergeField(
@@ -96,21 +122,55 @@ FIELDS = [
         ("Company Information Address",),
     ),
     MergeField(
+        "Company_Address_2",
+        _("Our company's street address, second line"),
+        ("Company Information Address 2",),
+    ),
+    MergeField(
         "Company_Post_Code",
         _("Our company's post code"),
         ("Company Information Post Code",),
     ),
     MergeField("Company_City", _("Our company's city"), ("Company Information City",)),
-    MergeField("Company_Country", _("Our company's country")),
+    MergeField(
+        "Company_County", _("Our company's county"), ("Company Information County",)
+    ),
+    MergeField(
+        "Company_Country",
+        _("Our company's country"),
+        ("Company Information Country/Region Name",),
+    ),
     MergeField(
         "Company_Phone", _("Our company's phone"), ("Company Information Phone No.",)
     ),
+    MergeField("Company_Fax", _("Our company's fax"), ("Company Information Fax No.",)),
     MergeField("Company_Email", _("Our company's e-mail")),
     MergeField("Company_Website", _("Our company's website")),
     MergeField(
         "Company_VAT_No",
         _("Our company's VAT registration number"),
         ("Company Information VAT Registration No.",),
+    ),
+    MergeField(
+        "Company_Registration_No",
+        _("Our company's number in the company register"),
+        ("Company Information Registration No.",),
+    ),
+    MergeField(
+        "Company_Bank_Name", _("Our bank's name"), ("Company Information Bank Name",)
+    ),
+    MergeField(
+        "Company_Bank_Branch_No",
+        _("Our bank branch's number"),
+        ("Company Information Bank Branch No.",),
+    ),
+    MergeField(
+        "Company_Bank_Account_No",
+        _("Our bank account number"),
+        ("Company Information Bank Account No.",),
+    ),
+    MergeField(
+        "Company_Giro_No", _("Our giro number"), ("Company Information Giro No.",)
     ),
 ]
 # normalised name (or alias) -> the field's canonical normalised name
@@ -170,6 +230,9 @@ class LetterDetails:
     comment: str = ""
     campaign_code: str = ""
     campaign_description: str = ""
+    # The log entry's number: None for a segment line, which is not logged yet.
+    entry_number: int | None = None
+    correspondence_type: str = ""
 
 
 def letter_values(
@@ -183,6 +246,7 @@ def letter_values(
     """Every field's value for one letter, keyed by normalised name (aliases too)."""
     company_of_contact = contact.company_contact
     values = {
+        "Entry_No": details.entry_number or "",
         "Contact_No": contact.number,
         "Contact_Name": contact.name,
         "Contact_Name_2": contact.name_2,
@@ -200,8 +264,17 @@ def letter_values(
         "Contact_Email": contact.email,
         "Contact_Phone": contact.phone,
         "Contact_Mobile": contact.mobile,
+        "Contact_Fax": contact.fax,
+        "Contact_Website": contact.website,
+        "Contact_VAT_No": contact.vat_registration_number,
+        "FaxMailTo": (
+            contact.email
+            if details.correspondence_type == CorrespondenceType.EMAIL
+            else ""
+        ),
         "Formal_Salutation": contact.formal_salutation,
         "Informal_Salutation": contact.informal_salutation,
+        "Salesperson_Code": salesperson.code if salesperson else "",
         "Salesperson_Name": salesperson.name if salesperson else "",
         "Salesperson_Job_Title": salesperson.job_title if salesperson else "",
         "Salesperson_Email": salesperson.email if salesperson else "",
@@ -215,25 +288,36 @@ def letter_values(
         "Campaign_Description": details.campaign_description,
         "Comment": details.comment,
         "Company_Name": company.name,
+        "Company_Name_2": company.name_2,
         "Company_Address_Block": "\n".join(
             line
             for line in [
                 company.name,
+                company.name_2,
                 company.address,
                 company.address_2,
                 f"{company.post_code} {company.city}".strip(),
+                company.county,
                 _country_name(company.country, language),
             ]
             if line
         ),
         "Company_Address": company.address,
+        "Company_Address_2": company.address_2,
         "Company_Post_Code": company.post_code,
         "Company_City": company.city,
+        "Company_County": company.county,
         "Company_Country": _country_name(company.country, language),
         "Company_Phone": company.phone,
+        "Company_Fax": company.fax,
         "Company_Email": company.email,
         "Company_Website": company.website,
         "Company_VAT_No": company.vat_registration_number,
+        "Company_Registration_No": company.registration_number,
+        "Company_Bank_Name": company.bank_name,
+        "Company_Bank_Branch_No": company.bank_branch_number,
+        "Company_Bank_Account_No": company.bank_account_number,
+        "Company_Giro_No": company.giro_number,
     }
     by_key = {normalise_field_name(name): value for name, value in values.items()}
     return {alias: by_key[canonical] for alias, canonical in _KEYS.items()}

@@ -563,6 +563,9 @@ class InteractionLogEntry(CreatedBy):
     def __str__(self):
         return f"{self.pk} · {self.contact.number} · {self.description}"
 
+    def get_absolute_url(self):
+        return reverse("interactions:entry_detail", args=[self.pk])
+
 
 class CompanyInformation(models.Model):
     """Our own company's name and address, for the Company_* merge fields of letters.
@@ -571,17 +574,34 @@ class CompanyInformation(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=100)
+    name_2 = models.CharField(_("name 2"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=100, blank=True)
     address_2 = models.CharField(_("address 2"), max_length=100, blank=True)
     post_code = models.CharField(_("post code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
+    county = models.CharField(_("county"), max_length=50, blank=True)
     country = CountryField(_("country"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    fax = models.CharField(_("fax"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     vat_registration_number = models.CharField(
         _("VAT registration no."), max_length=30, blank=True
     )
+    registration_number = models.CharField(
+        _("registration no."),
+        max_length=30,
+        blank=True,
+        help_text=_("The company register's number."),
+    )
+    bank_name = models.CharField(_("bank name"), max_length=100, blank=True)
+    bank_branch_number = models.CharField(
+        _("bank branch no."), max_length=20, blank=True
+    )
+    bank_account_number = models.CharField(
+        _("bank account no."), max_length=30, blank=True
+    )
+    giro_number = models.CharField(_("giro no."), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("company information")

@@ -6,6 +6,9 @@ app_name = "interactions"
 
 urlpatterns = [
     path("", views.InteractionLogView.as_view(), name="interaction_log"),
+    path(
+        "<int:pk>/", views.InteractionLogEntryDetailView.as_view(), name="entry_detail"
+    ),
     path("new/", views.interaction_create, name="interaction_create"),
     path("actions/", views.interaction_log_action, name="interaction_log_action"),
     path(

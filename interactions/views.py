@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView
+from django.views.generic import DetailView, ListView
 
 from contacts.models import Contact
 from core.files import serve_file
@@ -42,6 +42,8 @@ def log_entries_for_list():
         "date",
         "description",
         "subject",
+        "language",
+        "document_is_personalised",
         "correspondence_type",
         "evaluation",
         "cost",
@@ -83,6 +85,25 @@ class InteractionLogView(PermissionRequiredMixin, ListView):
             evaluations=[choice for choice in Evaluation.choices if choice[0]],
             **kwargs,
         )
+
+
+class InteractionLogEntryDetailView(PermissionRequiredMixin, DetailView):
+    """One entry with every field and how its delivery went (the reference's Show)."""
+
+    permission_required = "interactions.view_interactionlogentry"
+    raise_exception = True
+    context_object_name = "entry"
+    queryset = InteractionLogEntry.objects.select_related(
+        "contact",
+        "contact_company",
+        "template",
+        "group",
+        "salesperson",
+        "campaign",
+        "logged_segment",
+        "document",
+        "created_by",
+    )
 
 
 @require_POST

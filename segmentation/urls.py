@@ -113,6 +113,11 @@ urlpatterns = [
         name="line_personalise",
     ),
     path(
+        "entries/<int:pk>/letter/",
+        letters.entry_letter_download,
+        name="entry_letter_download",
+    ),
+    path(
         "logged/<int:pk>/letters/download/",
         letters.logged_segment_letters_download,
         name="logged_segment_letters_download",

@@ -116,9 +116,19 @@ def entry_letter_maker(
             description=entry.description,
             date=entry.date,
             comment=entry.personal_comment,
+            entry_number=entry.pk,
+            correspondence_type=entry.correspondence_type,
         )
 
     return entry_letter
+
+
+def single_entry_letter(entry: InteractionLogEntry) -> Letter:
+    """The letter of one log entry (its page's download), logged with a segment or not."""
+    logged_segment = entry.logged_segment or LoggedSegment(
+        segment_number=entry.segment_number
+    )
+    return entry_letter_maker(logged_segment)(entry)
 
 
 def zip_chunks(
@@ -235,6 +245,7 @@ def _letters_of_lines(segment: Segment, lines: QuerySet) -> Iterator[Letter]:
             description=line.effective_description,
             date=line.effective_date,
             comment=line.personal_comment,
+            correspondence_type=line.effective_correspondence_type,
         )
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.office import pdf_available
 from interactions.merge_fields import FIELDS
-from interactions.models import LoggedSegment
+from interactions.models import InteractionLogEntry, LoggedSegment
 from interactions.word_merge import DocumentError
 from segmentation.forms import PersonalDocumentForm
 from segmentation.letters.building import (
@@ -22,6 +22,7 @@ from segmentation.letters.building import (
     make_letter,
     safe_file_name,
     segment_letters,
+    single_entry_letter,
     write_combined,
     zip_chunks,
 )
@@ -210,6 +211,29 @@ def line_letter_download(request, pk, line_pk):
     except DocumentError as error:
         messages.error(request, str(error))
         return redirect(line.segment)
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{letter.file_name}"'
+    return response
+
+
+@permission_required("interactions.view_interactionlogentry", raise_exception=True)
+def entry_letter_download(request, pk):
+    """One log entry's letter, merged with what the entry was logged with.
+
+    It lives here, not in interactions, because letters are made in segmentation.
+    """
+    entry = get_object_or_404(
+        InteractionLogEntry.objects.select_related(
+            "contact", "contact__company", "logged_segment"
+        ),
+        pk=pk,
+    )
+    letter = single_entry_letter(entry)
+    try:
+        content = make_letter(letter)
+    except DocumentError as error:
+        messages.error(request, str(error))
+        return redirect(entry)
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{letter.file_name}"'
     return response

@@ -358,3 +358,14 @@ def test_the_company_picker_renders_only_the_chosen_company(marketing_client):
     assert str(chosen) in html
     assert str(other) not in html
     assert "data-autocomplete-url" in html
+
+
+def test_the_contact_page_shows_fax_and_vat_number(marketing_client):
+    contact = ContactFactory(fax="+420 2 555", vat_registration_number="CZ12345678")
+
+    page = marketing_client.get(
+        reverse("contacts:contact_detail", args=[contact.pk])
+    ).content.decode()
+
+    assert "<dt>Fax</dt><dd>+420 2 555</dd>" in page
+    assert "<dd>CZ12345678</dd>" in page
