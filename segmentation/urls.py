@@ -2,7 +2,15 @@ from django.urls import path
 
 from segmentation.letters import views as letters
 from segmentation.models import StepDefinition
-from segmentation.views import contacts, lines, log, logged, segments, steps
+from segmentation.views import (
+    contacts,
+    lines,
+    log,
+    logged,
+    mailing_groups,
+    segments,
+    steps,
+)
 
 app_name = "segmentation"
 
@@ -69,6 +77,11 @@ urlpatterns = [
         name="segment_reuse_segment",
     ),
     path("<int:pk>/log/", log.segment_log, name="segment_log"),
+    path(
+        "<int:pk>/apply-mailing-group/",
+        mailing_groups.segment_apply_mailing_group,
+        name="segment_apply_mailing_group",
+    ),
     path("follow-up/<int:logged_pk>/", log.segment_follow_up, name="segment_follow_up"),
     path(
         "<int:pk>/lines/<int:line_pk>/",
