@@ -7,6 +7,7 @@ from segmentation.views import (
     lines,
     log,
     logged,
+    logged_delete,
     mailing_groups,
     segments,
     steps,
@@ -89,6 +90,11 @@ urlpatterns = [
         name="segment_line_update",
     ),
     path("logged/", logged.LoggedSegmentListView.as_view(), name="logged_segment_list"),
+    path(
+        "logged/delete-cancelled/",
+        logged_delete.logged_segment_delete_cancelled,
+        name="logged_segment_delete_cancelled",
+    ),
     path(
         "logged/<int:pk>/",
         logged.LoggedSegmentDetailView.as_view(),
