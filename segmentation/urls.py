@@ -9,6 +9,7 @@ from segmentation.views import (
     logged,
     logged_delete,
     mailing_groups,
+    saved_criteria,
     segments,
     steps,
 )
@@ -90,6 +91,26 @@ urlpatterns = [
         name="segment_line_update",
     ),
     path("logged/", logged.LoggedSegmentListView.as_view(), name="logged_segment_list"),
+    path(
+        "saved-criteria/",
+        saved_criteria.SavedCriteriaListView.as_view(),
+        name="saved_criteria_list",
+    ),
+    path(
+        "saved-criteria/<int:pk>/",
+        saved_criteria.saved_criteria_detail,
+        name="saved_criteria_detail",
+    ),
+    path(
+        "saved-criteria/<int:pk>/rename/",
+        saved_criteria.saved_criteria_rename,
+        name="saved_criteria_rename",
+    ),
+    path(
+        "saved-criteria/<int:pk>/delete/",
+        saved_criteria.saved_criteria_delete,
+        name="saved_criteria_delete",
+    ),
     path(
         "logged/delete-cancelled/",
         logged_delete.logged_segment_delete_cancelled,
