@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.audit import AuditEvent
 from interactions.models import InteractionLogEntry, LoggedSegment
-from interactions.services import delete_cancelled_segments
+from interactions.services import delete_cancelled_segments, restore_logged_segment
 from tests.factories import InteractionLogEntryFactory, LoggedSegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +202,19 @@ def test_marketing_users_and_outsiders_get_403_and_nothing_changes(
     assert client.get(URL, JANUARY_RANGE).status_code == 403
     assert client.post(URL, JANUARY_RANGE).status_code == 403
     assert _state() == before
+
+
+def test_a_segment_restored_after_the_confirmation_is_not_deleted(
+    archive, admin_client_for_marketing, marketing_user
+):
+    admin_client_for_marketing.get(URL, JANUARY_RANGE)
+    restored = archive["old_cancelled"]
+    restore_logged_segment(restored, user=marketing_user)
+
+    admin_client_for_marketing.post(
+        URL, {"created_from": "2026-01-01", "created_to": "2026-01-31"}
+    )
+
+    assert LoggedSegment.objects.filter(pk=restored.pk).exists()
+    assert restored.entries.count() == 2
+    assert not LoggedSegment.objects.filter(pk=archive["old_other_cancelled"].pk)
