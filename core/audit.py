@@ -64,6 +64,13 @@ class AuditEvent(models.Model):
         CREATE_FOLLOW_UP_SEGMENT = "create_follow_up_segment", _("Follow-up segment")
         MARK_PRINTED = "mark_printed", _("Mark as Printed")
         RESEND_FAILED = "resend_failed", _("Resend")
+        APPLY_MAILING_GROUP = "apply_mailing_group", _("Apply Mailing Group")
+        DELETE_CANCELLED_SEGMENTS = (
+            "delete_cancelled_segments",
+            _("Delete Cancelled Segments"),
+        )
+        RENAME_SAVED_CRITERIA = "rename_saved_criteria", _("Rename saved criteria")
+        DELETE_SAVED_CRITERIA = "delete_saved_criteria", _("Delete saved criteria")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -302,6 +309,28 @@ def summarise(action: str, label: str, figures: dict) -> str:
         Action.RESEND_FAILED: lambda: ngettext(
             "Resend of %(object)s: %(count)s e-mail",
             "Resend of %(object)s: %(count)s e-mails",
+            count,
+        ),
+        Action.APPLY_MAILING_GROUP: lambda: ngettext(
+            "Applied mailing group %(code)s to %(object)s: %(count)s contact added, "
+            "%(already)s in it already",
+            "Applied mailing group %(code)s to %(object)s: %(count)s contacts added, "
+            "%(already)s in it already",
+            count,
+        ),
+        Action.DELETE_CANCELLED_SEGMENTS: lambda: ngettext(
+            "Deleted %(count)s cancelled logged segment (%(numbers)s); "
+            "%(entries)s interactions kept",
+            "Deleted %(count)s cancelled logged segments (%(numbers)s); "
+            "%(entries)s interactions kept",
+            count,
+        ),
+        Action.RENAME_SAVED_CRITERIA: lambda: gettext(
+            "Renamed saved criteria %(old_code)s to %(code)s"
+        ),
+        Action.DELETE_SAVED_CRITERIA: lambda: ngettext(
+            "Deleted saved criteria %(code)s with %(count)s step",
+            "Deleted saved criteria %(code)s with %(count)s steps",
             count,
         ),
     }

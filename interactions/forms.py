@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from contacts.widgets import ContactPicker
-from core.ids import IdChoiceField, SelectedIdsField
+from core.ids import MAX_ID, IdChoiceField, SelectedIdsField
 from interactions.models import Evaluation, InteractionTemplate
 from interactions.word_merge import DocumentError, read_merge_fields
 from interactions.word_package import MAX_DOCUMENT_BYTES, too_large_message
 
 AUTOMATIC = "auto"
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InteractionForm(forms.Form):
@@ -165,3 +166,38 @@ class LogEntryActionForm(forms.Form):
         ):
             self.add_error("evaluation", _("Choose an evaluation."))
         return cleaned_data
+
+
+class CancelledSegmentsRangeForm(forms.Form):
+    """Delete Cancelled Segments: which logged segments, by date and/or number."""
+
+    created_from = forms.DateField(
+        label=_("Created from"), required=False, widget=DATE_INPUT
+    )
+    created_to = forms.DateField(
+        label=_("Created to"), required=False, widget=DATE_INPUT
+    )
+    number_from = forms.IntegerField(
+        label=_("Number from"), required=False, min_value=1, max_value=MAX_ID
+    )
+    number_to = forms.IntegerField(
+        label=_("Number to"), required=False, min_value=1, max_value=MAX_ID
+    )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if all(value is None for value in data.values()):
+            raise forms.ValidationError(_("Give a date range, a number range or both."))
+        for start, end in (
+            ("created_from", "created_to"),
+            ("number_from", "number_to"),
+        ):
+            if (
+                data[start] is not None
+                and data[end] is not None
+                and data[start] > data[end]
+            ):
+                self.add_error(end, _("The end comes before the start."))
+        return data

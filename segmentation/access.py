@@ -45,6 +45,8 @@ MARKETING_ADMIN_PERMISSIONS = [
     "contacts.view_every_contactimport",
     # In Django admin: the reference data, templates, campaigns and our company.
     *_permissions("contacts", REFERENCE_DATA, ["add", "change", "delete"]),
+    # Delete Cancelled Segments: archives go for good, so only the admins.
+    "interactions.delete_loggedsegment",
     *_permissions(
         "interactions",
         [

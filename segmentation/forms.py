@@ -4,7 +4,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Contact, CorrespondenceType, Salesperson
+from contacts.models import Contact, CorrespondenceType, MailingGroup, Salesperson
 from contacts.widgets import ContactsPicker
 from core.ids import IdChoiceField, IdMultipleChoiceField, SelectedIdsField
 from interactions.forms import WordUploadField
@@ -318,4 +318,14 @@ class PersonalDocumentForm(forms.Form):
         label=_("Personalised letter (.docx)"),
         help_text=_("Download the letter, edit it in Word, and upload it here."),
         error_messages={"required": _("Choose the edited .docx file to upload.")},
+    )
+
+
+class MailingGroupForm(forms.Form):
+    """Apply Mailing Group: the group every contact of the segment goes into."""
+
+    mailing_group = IdChoiceField(
+        label=_("Mailing group"),
+        queryset=MailingGroup.objects.all(),
+        error_messages={"required": _("Specify a mailing group.")},
     )

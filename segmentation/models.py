@@ -334,6 +334,9 @@ class SavedCriteria(CreatedBy):
     def __str__(self):
         return f"{self.code} – {self.description}" if self.description else self.code
 
+    def get_absolute_url(self):
+        return reverse("segmentation:saved_criteria_detail", args=[self.pk])
+
 
 class SavedCriteriaStep(StepDefinition):
     """One step of saved criteria."""

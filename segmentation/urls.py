@@ -2,7 +2,17 @@ from django.urls import path
 
 from segmentation.letters import views as letters
 from segmentation.models import StepDefinition
-from segmentation.views import contacts, lines, log, logged, segments, steps
+from segmentation.views import (
+    contacts,
+    lines,
+    log,
+    logged,
+    logged_delete,
+    mailing_groups,
+    saved_criteria,
+    segments,
+    steps,
+)
 
 app_name = "segmentation"
 
@@ -69,6 +79,11 @@ urlpatterns = [
         name="segment_reuse_segment",
     ),
     path("<int:pk>/log/", log.segment_log, name="segment_log"),
+    path(
+        "<int:pk>/apply-mailing-group/",
+        mailing_groups.segment_apply_mailing_group,
+        name="segment_apply_mailing_group",
+    ),
     path("follow-up/<int:logged_pk>/", log.segment_follow_up, name="segment_follow_up"),
     path(
         "<int:pk>/lines/<int:line_pk>/",
@@ -76,6 +91,31 @@ urlpatterns = [
         name="segment_line_update",
     ),
     path("logged/", logged.LoggedSegmentListView.as_view(), name="logged_segment_list"),
+    path(
+        "saved-criteria/",
+        saved_criteria.SavedCriteriaListView.as_view(),
+        name="saved_criteria_list",
+    ),
+    path(
+        "saved-criteria/<int:pk>/",
+        saved_criteria.saved_criteria_detail,
+        name="saved_criteria_detail",
+    ),
+    path(
+        "saved-criteria/<int:pk>/rename/",
+        saved_criteria.saved_criteria_rename,
+        name="saved_criteria_rename",
+    ),
+    path(
+        "saved-criteria/<int:pk>/delete/",
+        saved_criteria.saved_criteria_delete,
+        name="saved_criteria_delete",
+    ),
+    path(
+        "logged/delete-cancelled/",
+        logged_delete.logged_segment_delete_cancelled,
+        name="logged_segment_delete_cancelled",
+    ),
     path(
         "logged/<int:pk>/",
         logged.LoggedSegmentDetailView.as_view(),

@@ -6,7 +6,13 @@ from the filtered contact list; `delivery` what follows sending (Mark as
 Printed, Resend).
 """
 
-from segmentation.services.criteria import clear_criteria, reuse_criteria, save_criteria
+from segmentation.services.criteria import (
+    clear_criteria,
+    delete_saved_criteria,
+    rename_saved_criteria,
+    reuse_criteria,
+    save_criteria,
+)
 from segmentation.services.delivery import mark_printed, resend_failed
 from segmentation.services.from_criteria import create_segment_from_criteria
 from segmentation.services.log import (
@@ -39,6 +45,7 @@ __all__ = [
     "clear_criteria",
     "create_follow_up_segment",
     "create_segment_from_criteria",
+    "delete_saved_criteria",
     "delete_segment",
     "go_back",
     "log_segment",
@@ -47,6 +54,7 @@ __all__ = [
     "reduce_contacts",
     "refine_contacts",
     "remove_lines",
+    "rename_saved_criteria",
     "resend_failed",
     "reuse_criteria",
     "reuse_segment",

@@ -140,3 +140,63 @@ def _replay(
         entire_companies=definition.entire_companies,
         origin=Origin.REUSE_CRITERIA,
     )
+
+
+def rename_saved_criteria(
+    saved_criteria: SavedCriteria, *, code: str, description: str, user: User
+) -> SavedCriteria:
+    """Rename: a new code and description for saved criteria; the steps stay."""
+    with transaction.atomic(durable=True):
+        locked = _lock_saved_criteria(saved_criteria)
+        old_code = locked.code
+        taken = ValidationError(
+            _("Saved criteria %(code)s already exist; choose another code.")
+            % {"code": code}
+        )
+        if (
+            SavedCriteria.objects.filter(code__iexact=code)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise taken
+        locked.code = code
+        locked.description = description
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["code", "description"])
+        except IntegrityError as error:
+            raise taken from error
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.RENAME_SAVED_CRITERIA,
+            obj=locked,
+            label=code,
+            figures={"old_code": old_code, "code": code},
+        )
+    return locked
+
+
+def delete_saved_criteria(saved_criteria: SavedCriteria, *, user: User) -> int:
+    """Delete saved criteria with their steps; return how many steps went."""
+    with transaction.atomic(durable=True):
+        locked = _lock_saved_criteria(saved_criteria)
+        steps = SavedCriteriaStep.objects.filter(saved_criteria=locked).delete()[0]
+        SavedCriteria.objects.filter(pk=locked.pk).delete()
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.DELETE_SAVED_CRITERIA,
+            obj=locked,
+            label=locked.code,
+            figures={"code": locked.code, "count": steps},
+        )
+    return steps
+
+
+def _lock_saved_criteria(saved_criteria: SavedCriteria) -> SavedCriteria:
+    try:
+        return SavedCriteria.objects.select_for_update().get(pk=saved_criteria.pk)
+    except SavedCriteria.DoesNotExist as error:
+        raise ValidationError(
+            _("Saved criteria %(code)s no longer exist.")
+            % {"code": saved_criteria.code}
+        ) from error
