@@ -2,7 +2,7 @@ from django.urls import path
 
 from segmentation.letters import views as letters
 from segmentation.models import StepDefinition
-from segmentation.views import contacts, lines, log, logged, segments, steps
+from segmentation.views import contacts, lines, log, logged, outcome, segments, steps
 
 app_name = "segmentation"
 
@@ -80,6 +80,11 @@ urlpatterns = [
         "logged/<int:pk>/",
         logged.LoggedSegmentDetailView.as_view(),
         name="logged_segment_detail",
+    ),
+    path(
+        "logged/<int:pk>/outcome/",
+        outcome.LoggedSegmentOutcomeView.as_view(),
+        name="logged_segment_outcome",
     ),
     path(
         "logged/<int:pk>/cancel/",
