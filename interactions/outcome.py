@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
-from django.utils.functional import Promise
+from django.utils.formats import number_format
+from django.utils.functional import Promise, cached_property
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,11 @@ class Group:
     cost: Decimal
     percent: Decimal  # of all counted entries
     bar: str  # the bar's length in the chart, in percent of its width ("37.5")
+
+    @cached_property
+    def share(self) -> str:
+        """The percentage as people read it in the active language ("37,5 %")."""
+        return format_percent(self.percent)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,11 @@ class Outcome:
     @property
     def response_percent(self) -> Decimal | None:
         return _percent(self.responses, self.response_base)
+
+    @property
+    def response_rate(self) -> str:
+        percent = self.response_percent
+        return "–" if percent is None else format_percent(percent)
 
 
 def outcome_of(entries: QuerySet[InteractionLogEntry]) -> Outcome:
@@ -154,6 +165,11 @@ def _figure(dimension: str, rows: list[dict], total: int) -> Figure:
             for value in values
         ],
     )
+
+
+def format_percent(percent: Decimal) -> str:
+    """`percent` with one decimal, formatted for the active language."""
+    return _("%(number)s%%") % {"number": number_format(percent, 1)}
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
