@@ -9,6 +9,7 @@ from segmentation.views import (
     logged,
     logged_delete,
     mailing_groups,
+    outcome,
     saved_criteria,
     segments,
     steps,
@@ -120,6 +121,11 @@ urlpatterns = [
         "logged/<int:pk>/",
         logged.LoggedSegmentDetailView.as_view(),
         name="logged_segment_detail",
+    ),
+    path(
+        "logged/<int:pk>/outcome/",
+        outcome.LoggedSegmentOutcomeView.as_view(),
+        name="logged_segment_outcome",
     ),
     path(
         "logged/<int:pk>/cancel/",
