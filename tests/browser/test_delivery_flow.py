@@ -5,16 +5,12 @@ server of tests/smtp.py (EMAIL_URL); the page reads its delivery region again
 while the job runs (static/js/segmenta.js).
 """
 
-import subprocess
-import sys
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.core.test_workers import PROJECT_ROOT
 from tests.factories import ContactFactory
 from tests.segmentation.delivery_setup import segment_for_sending
-from tests.segmentation.test_delivery_jobs import worker_environment
+from tests.workers import start_worker, worker_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,13 +26,8 @@ def test_the_statuses_of_a_mailing_arrive_on_the_logged_segment_page(
     segment = segment_for_sending(contacts, user=marketing_user)
     # The server holds the first message until the page has shown it being sent.
     smtp_server.handler.hold_at = 1
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--no-startup-delay"],
-        cwd=PROJECT_ROOT,
-        env={
-            **worker_environment(settings),
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-        },
+    worker = start_worker(
+        env=worker_environment(EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}")
     )
     try:
         page.goto(f"{live_server.url}{segment.get_absolute_url()}log/")

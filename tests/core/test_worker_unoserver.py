@@ -4,20 +4,18 @@ It starts one where LibreOffice is installed, converts with it, and leaves no
 LibreOffice behind whether it is stopped (SIGTERM) or killed (kill -9).
 """
 
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from core.models import Job
 from segmentation.letters.jobs import start_letters_job
-from tests.core.test_workers import PROJECT_ROOT, database_url, finished, wait_for
+from tests.core.test_workers import finished
 from tests.factories import segment_with_letters
 from tests.office import needs_libreoffice, pdf_pages, processes_of
+from tests.workers import start_worker, wait_for, worker_environment
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_libreoffice]
 
@@ -29,24 +27,10 @@ def converting_workers():
     started = []
 
     def start(**environment) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "run_worker",
-                "--no-startup-delay",
-                "--interval=0.1",
-                "--verbosity=0",
-            ],
-            cwd=PROJECT_ROOT,
-            env={
-                **{k: v for k, v in os.environ.items() if k != "UNOSERVER_PORT"},
-                "DATABASE_URL": database_url(),
-                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-                "JOB_HEARTBEAT_DIR": str(settings.JOB_HEARTBEAT_DIR),
-                "WORKER_UNOSERVER": "true",
-                **environment,
-            },
+        process = start_worker(
+            env=worker_environment(
+                **{"UNOSERVER_PORT": None, "WORKER_UNOSERVER": "true", **environment}
+            )
         )
         started.append(process)
         return process

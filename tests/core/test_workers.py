@@ -5,27 +5,22 @@ another done) so that what they hold when killed is known, not a race. The
 stale time is 2 s here (30 s in production).
 """
 
-import os
 import signal
 import subprocess
-import sys
-import time
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from core.models import Job, JobChunk
 from segmentation.letters.jobs import start_letters_job
 from tests.factories import segment_with_letters
+from tests.workers import start_worker, wait_for, worker_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LETTERS = 48
 STALE_SECONDS = 2
 
@@ -43,25 +38,12 @@ def workers():
     started = []
 
     def start() -> subprocess.Popen:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "run_worker",
-                "--no-startup-delay",
-                "--interval=0.1",
-                "--verbosity=0",
-            ],
-            cwd=PROJECT_ROOT,
-            env={
-                **os.environ,
-                "DATABASE_URL": database_url(),
-                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-                "JOB_HEARTBEAT_DIR": str(settings.JOB_HEARTBEAT_DIR),
-                "JOB_STALE_SECONDS": str(STALE_SECONDS),
-                "JOB_REAP_SECONDS": "0.5",
-                "WORKER_UNOSERVER": "false",
-            },
+        process = start_worker(
+            env=worker_environment(
+                JOB_STALE_SECONDS=str(STALE_SECONDS),
+                JOB_REAP_SECONDS="0.5",
+                WORKER_UNOSERVER="false",
+            )
         )
         started.append(process)
         return process
@@ -71,24 +53,6 @@ def workers():
         if process.poll() is None:
             process.kill()
             process.wait()
-
-
-def database_url() -> str:
-    database = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{database['NAME']}"
-    return (
-        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-        f"/{database['NAME']}"
-    )
-
-
-def wait_for(condition, *, timeout=60.0, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 def freeze_mid_chunk(worker: subprocess.Popen, job: Job) -> JobChunk:

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -21,8 +20,8 @@ from interactions.models import DeliveryStatus, InteractionLogEntry
 from segmentation.delivery import deliver_logged_segment
 from tests.factories import ContactFactory, UserFactory
 from tests.segmentation.delivery_setup import logged_for_sending
+from tests.workers import PROJECT_ROOT, database_url
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HELD_MESSAGE = 3
 SENDER = """
 import django, os
@@ -42,14 +41,6 @@ pytestmark = [
 ]
 
 
-def _database_url() -> str:
-    database = django_settings.DATABASES["default"]
-    return (
-        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-        f"/{database['NAME']}"
-    )
-
-
 def test_a_sender_killed_while_the_server_holds_a_message(smtp_server):
     user = UserFactory(groups=["Marketing"])
     contacts = [ContactFactory(email=f"c{n}@example.com") for n in range(6)]
@@ -60,7 +51,7 @@ def test_a_sender_killed_while_the_server_holds_a_message(smtp_server):
         cwd=PROJECT_ROOT,
         env={
             **os.environ,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
             "LOGGED_SEGMENT": str(logged.pk),

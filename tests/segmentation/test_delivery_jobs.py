@@ -5,10 +5,6 @@ process, against the aiosmtpd server of tests/smtp.py.
 """
 
 import io
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import docx
 import pytest
@@ -25,7 +21,6 @@ from segmentation.delivery.jobs import DELIVERY, start_delivery_job
 from segmentation.models import Segment
 from segmentation.services import log as log_service
 from segmentation.services import log_segment
-from tests.core.test_workers import PROJECT_ROOT, database_url, wait_for
 from tests.factories import ContactFactory, UserFactory
 from tests.office import needs_libreoffice, pdf_pages
 from tests.segmentation.delivery_setup import (
@@ -35,6 +30,7 @@ from tests.segmentation.delivery_setup import (
 )
 from tests.segmentation.log_page import confirmation, log_url
 from tests.smtp import free_port
+from tests.workers import start_worker, wait_for, worker_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -365,20 +361,8 @@ def test_a_worker_process_sends_the_mailing_of_a_log(
     smtp_server, settings, contacts, marketing_user
 ):
     logged = logged_for_sending(contacts, user=marketing_user)
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "run_worker",
-            "--no-startup-delay",
-            "--interval=0.1",
-            "--verbosity=0",
-        ],
-        cwd=PROJECT_ROOT,
-        env={
-            **worker_environment(settings),
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-        },
+    worker = start_worker(
+        env=worker_environment(EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}")
     )
     try:
         wait_for(
@@ -393,15 +377,3 @@ def test_a_worker_process_sends_the_mailing_of_a_log(
         "sven@example.com",
     ]
     assert delivery_counts(logged) == {DeliveryStatus.SENT: 2}
-
-
-def worker_environment(settings) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "JOB_HEARTBEAT_DIR": str(settings.JOB_HEARTBEAT_DIR),
-        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
-        "SITE_URL": settings.SITE_URL,
-        "MAIL_OUTBOX": str(Path(settings.MEDIA_ROOT).parent / "outbox"),
-    }

@@ -8,7 +8,6 @@ the stop lands mid-send without any timing.
 
 import signal
 import subprocess
-import sys
 import threading
 from collections import Counter
 
@@ -19,10 +18,9 @@ from core.models import Job
 from interactions.models import DeliveryStatus
 from segmentation.delivery import delivery_counts
 from segmentation.delivery.jobs import DELIVERY
-from tests.core.test_workers import PROJECT_ROOT
 from tests.factories import ContactFactory
 from tests.segmentation.delivery_setup import logged_for_sending
-from tests.segmentation.test_delivery_jobs import worker_environment
+from tests.workers import start_worker, worker_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,19 +40,9 @@ def test_sigterm_stops_a_mailing_after_the_message_being_sent(
     contacts = [ContactFactory(email=f"c{n}@example.com") for n in range(30)]
     logged = logged_for_sending(contacts, user=marketing_user)
     smtp_server.handler.hold_at = HELD_MESSAGE
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "run_worker",
-            "--no-startup-delay",
-            "--interval=0.1",
-        ],
-        cwd=PROJECT_ROOT,
-        env={
-            **worker_environment(settings),
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-        },
+    worker = start_worker(
+        quiet=False,
+        env=worker_environment(EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}"),
         stderr=subprocess.PIPE,
         text=True,
     )
