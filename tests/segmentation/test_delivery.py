@@ -231,7 +231,7 @@ def test_cancelling_between_messages_stops_what_is_not_yet_sent(
     smtp_server, monkeypatch, marketing_user
 ):
     monkeypatch.setattr(engine, "MESSAGES_PER_BATCH", 1)
-    contacts = [ContactFactory(email=f"c{n}@example.com") for n in range(3)]
+    contacts = [ContactFactory(email=f"c{n}@example.com") for n in range(4)]
     logged = logged_for_sending(contacts, user=marketing_user)
 
     def cancel_after_the_first(done, total):
@@ -239,19 +239,23 @@ def test_cancelling_between_messages_stops_what_is_not_yet_sent(
 
     outcome = deliver_logged_segment(logged.pk, progress=cancel_after_the_first)
 
-    first, *rest = _entries(logged)
-    assert [r.recipients for r in smtp_server.received] == [[first.contact.email]]
+    first, second, *rest = _entries(logged)
     assert outcome.stopped
-    assert [e.delivery_status for e in [first, *rest]] == [
-        "sent",
-        "not_sent",
-        "not_sent",
-    ]
+    assert first.delivery_status == "sent"
+    # The second message was on its way when the first was recorded (and the
+    # logged segment cancelled); nothing after it went.
+    assert [e.delivery_status for e in rest] == ["not_sent", "not_sent"]
+    assert {e.not_sent_reason for e in rest} == {"cancelled"}
+    sent = [e.contact.email for e in (first, second) if e.delivery_status == "sent"]
+    assert sorted(r.recipients[0] for r in smtp_server.received) == sorted(sent)
+    assert outcome.sent == len(sent)
+    assert outcome.not_sent == len(contacts) - len(sent)
 
 
 def test_should_stop_leaves_the_rest_pending_for_a_later_run(
-    smtp_server, contacts, marketing_user
+    smtp_server, contacts, marketing_user, monkeypatch
 ):
+    monkeypatch.setattr(engine, "MESSAGES_PER_BATCH", 1)
     logged = logged_for_sending(contacts, user=marketing_user)
     asked = []
 
