@@ -350,3 +350,34 @@ def test_a_non_ascii_address_fails_its_entry_and_a_non_ascii_domain_is_punycoded
     assert [r.recipients for r in smtp_server.received] == [
         ["anna@xn--bcher-kva.example"]
     ]
+
+
+def test_batches_sent_while_the_next_is_built_are_each_recorded_once(
+    smtp_server, monkeypatch, marketing_user
+):
+    """The sending thread sends batch n while this one builds n + 1: every
+    entry still gets one result, counted once, and the messages go in entry order."""
+    monkeypatch.setattr(engine, "MESSAGES_PER_BATCH", 2)
+    contacts = [ContactFactory(email=f"c{n}@example.com") for n in range(7)]
+    logged = logged_for_sending(contacts, user=marketing_user)
+    Contact.objects.filter(pk=contacts[3].pk).update(email="")  # since logged
+    smtp_server.handler.replies = ["250 OK", "250 OK", "550 5.1.1 No such user"]
+    reported = []
+
+    outcome = deliver_logged_segment(
+        logged.pk, progress=lambda done, total: reported.append((done, total))
+    )
+
+    entries = _entries(logged)
+    statuses = [entry.delivery_status for entry in entries]
+    # In entry order: the third message handed to the server was refused.
+    not_sent = [entry.contact_id for entry in entries].index(contacts[3].pk)
+    assert statuses.pop(not_sent) == "not_sent"
+    assert statuses == ["sent", "sent", "failed", "sent", "sent", "sent"]
+    assert [r.recipients[0] for r in smtp_server.received] == [
+        entry.contact.email for entry in entries if entry.delivery_status == "sent"
+    ]
+    assert (outcome.sent, outcome.failed, outcome.not_sent) == (5, 1, 1)
+    dones = [done for done, _total in reported]
+    assert dones == sorted(dones)
+    assert reported[-1] == (7, 7)
