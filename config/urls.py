@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 import contacts.urls
 import segmentation.urls
+from core.login import LoginForm
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="contacts:contact_list"), name="home"),
@@ -24,7 +25,11 @@ urlpatterns = [
     path("segments/", include("segmentation.urls")),
     path("interactions/", include("interactions.urls")),
     path("jobs/", include("core.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -6,6 +6,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
+class LoginForm(AuthenticationForm):
+    """The login form; a refused login marks both fields invalid for screen readers."""
+
+    def full_clean(self):
+        super().full_clean()
+        if self.non_field_errors():
+            for field in ("username", "password"):
+                self.fields[field].widget.attrs["aria-invalid"] = "true"
+
+
 def client_address(request: HttpRequest) -> str | None:
     """The address failed logins are counted for.
 
@@ -24,7 +34,7 @@ def locked_out(
         request,
         "registration/login.html",
         {
-            "form": AuthenticationForm(request, initial={"username": username}),
+            "form": LoginForm(request, initial={"username": username}),
             "next": request.POST.get("next", request.GET.get("next", "")),
             "locked_out_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         },

@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_ids import IdsModelAdmin, IdsStackedInline, IdsTabularInline
+from core.admin_ids import IdsModelAdmin, IdsStackedInline
 from interactions.email_body import (
     fill_placeholders,
     placeholder_report,
@@ -138,7 +138,9 @@ class TemplateDocumentFormSet(BaseInlineFormSet):
             )
 
 
-class TemplateDocumentInline(IdsTabularInline):
+class TemplateDocumentInline(IdsStackedInline):
+    """Stacked, so each box has its own label (a tabular inline labels columns only)."""
+
     model = TemplateDocument
     form = TemplateDocumentForm
     formset = TemplateDocumentFormSet
@@ -246,7 +248,8 @@ class InteractionTemplateAdmin(StatisticsAdmin):
     ]
     list_select_related = ["group"]
     search_fields = ["code", "description", "group__code", "group__description"]
-    autocomplete_fields = ["group", "campaign"]
+    # Plain selects: a few dozen groups and campaigns, and admin's select2 boxes
+    # have no accessible name while empty.
     readonly_fields = ["interactions", "cost", "duration"]
     inlines = [TemplateDocumentInline, TemplateEmailInline]
     fieldsets = [

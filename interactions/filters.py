@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, Salesperson
 from contacts.widgets import ContactPicker
+from core.date_range import DateRangeFilter
 from core.ids import IdChoiceFilter, IdNumberFilter
 from interactions.models import (
     Campaign,
@@ -50,9 +51,8 @@ class InteractionLogFilter(django_filters.FilterSet):
         label=_("Salesperson"), queryset=Salesperson.objects.all()
     )
     campaign = IdChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.all())
-    date = django_filters.DateFromToRangeFilter(
+    date = DateRangeFilter(
         label=_("Date (from – to)"),
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     logged_segment = IdNumberFilter(
         label=_("Logged segment no."),
@@ -97,9 +97,8 @@ class LoggedSegmentFilter(django_filters.FilterSet):
     """Search and filters of the Logged Segments page."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    created_at = django_filters.DateFromToRangeFilter(
+    created_at = DateRangeFilter(
         label=_("Created (from – to)"),
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     campaign = IdChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.all())
     cancelled = django_filters.ChoiceFilter(

@@ -28,6 +28,7 @@ from contacts.models import (
     Salesperson,
     Territory,
 )
+from core.date_range import DateRangeFilter
 from core.ids import IdMultipleChoiceFilter
 from interactions.models import (
     Campaign,
@@ -181,10 +182,9 @@ class ContactCriteria(django_filters.FilterSet):
         choices=[choice for choice in CorrespondenceType.choices if choice[0]],
         widget=forms.CheckboxSelectMultiple,
     )
-    created = django_filters.DateFromToRangeFilter(
+    created = DateRangeFilter(
         label=gettext_lazy("Created (from – to)"),
         field_name="created_at",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     mailing_group = _codes(MailingGroup, gettext_lazy("Mailing group"))
     industry_group = _codes(IndustryGroup, gettext_lazy("Industry group"))
@@ -213,10 +213,9 @@ class ContactCriteria(django_filters.FilterSet):
     interaction_campaign = _codes(
         Campaign, gettext_lazy("… in campaign"), method=_collected
     )
-    interaction_date = django_filters.DateFromToRangeFilter(
+    interaction_date = DateRangeFilter(
         label=gettext_lazy("… dated (from – to)"),
         method=_collected,
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     interaction_include_cancelled = CheckboxFilter(
         label=gettext_lazy("… counting cancelled interactions"),

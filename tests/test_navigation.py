@@ -50,3 +50,25 @@ def test_logging_out_ends_the_session(marketing_client):
     marketing_client.post(reverse("logout"))
 
     assert marketing_client.get("/contacts/").status_code == 302
+
+
+def test_the_language_switcher_names_english_in_english_on_a_swedish_page(
+    marketing_client,
+):
+    marketing_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+
+    page = marketing_client.get(reverse("contacts:contact_list")).content.decode()
+
+    assert '<html lang="sv">' in page
+    assert ">English</option>" in page
+    assert "Engelska" not in page
+
+
+def test_choosing_a_language_does_not_submit_by_itself(marketing_client):
+    """WCAG 3.2.2: the select only chooses; its button changes the language."""
+    page = marketing_client.get(reverse("contacts:contact_list")).content.decode()
+
+    assert "data-autosubmit" not in page
+    assert 'id="language-switcher"' in page
+    switcher = page[page.index('id="language-switcher"') :]
+    assert '<button type="submit"' in switcher[: switcher.index("</form>")]

@@ -26,3 +26,9 @@ def static_even_if_uncollected(path: str) -> str:
 def history_of(obj) -> dict:
     """The History section of an object's page: its latest events, in one query."""
     return {"events": history(obj), "shown": HISTORY_SHOWN}
+
+
+@register.simple_tag
+def languages_in_their_own_names() -> list[tuple[str, str]]:
+    """settings.LANGUAGES as written there: each language named in itself, untranslated."""
+    return settings.LANGUAGES

@@ -1,19 +1,24 @@
 // Small progressive enhancements; every page works without them.
-document.addEventListener("change", (event) => {
-  if (event.target.matches("[data-autosubmit]")) {
-    event.target.form.requestSubmit();
-  }
-});
-
 // Contact pickers: a <select data-autocomplete-url> becomes a search box that
 // asks the server for matches, so no page ever lists every contact.
+// Tom Select moves the label to its own search box and hides the original
+// <select>, which still carries the form value: it keeps the label's words as
+// its accessible name.
+function enhanceSelect(select, options) {
+  const label = select.labels.length ? select.labels[0].textContent.trim() : "";
+  new TomSelect(select, options);
+  if (label && !select.hasAttribute("aria-label")) {
+    select.setAttribute("aria-label", label);
+  }
+}
+
 function initContactPickers() {
   if (typeof TomSelect === "undefined") {
     return;
   }
   for (const select of document.querySelectorAll("select[data-autocomplete-url]")) {
     const url = new URL(select.dataset.autocompleteUrl, window.location.origin);
-    new TomSelect(select, {
+    enhanceSelect(select, {
       valueField: "id",
       labelField: "text",
       searchField: [],
@@ -46,7 +51,7 @@ function initMultiSelects() {
     return;
   }
   for (const select of document.querySelectorAll("select[data-enhance=multi]")) {
-    new TomSelect(select, { plugins: ["remove_button"], maxOptions: 500 });
+    enhanceSelect(select, { plugins: ["remove_button"], maxOptions: 500 });
   }
 }
 document.addEventListener("DOMContentLoaded", initMultiSelects);
@@ -102,3 +107,18 @@ function refreshRegions() {
   }
 }
 document.addEventListener("DOMContentLoaded", refreshRegions);
+
+// A page that comes back with errors says so (WCAG 3.3.1, 4.1.3): the title
+// starts with "Error", and focus goes to the error summary or the first
+// field in error, so a screen reader reads it at once.
+function announceErrors() {
+  const target =
+    document.querySelector("[data-error-summary]") ||
+    document.querySelector(".is-invalid, [aria-invalid=true]");
+  if (!target) {
+    return;
+  }
+  document.title = `${document.body.dataset.errorTitle}: ${document.title}`;
+  target.focus();
+}
+document.addEventListener("DOMContentLoaded", announceErrors);
