@@ -21,3 +21,7 @@ class SegmentationConfig(AppConfig):
 
         for kind in (LETTERS, LOG_KIND, STEP_KIND, CANCEL_KIND, DELIVERY_KIND):
             register_job_kind(kind)
+
+        from segmentation.exports import register_exports
+
+        register_exports()

@@ -4,6 +4,7 @@ from segmentation.letters import views as letters
 from segmentation.models import StepDefinition
 from segmentation.views import (
     contacts,
+    exports,
     lines,
     log,
     logged,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("<int:pk>/", segments.segment_detail, name="segment_detail"),
     path("<int:pk>/edit/", segments.SegmentUpdateView.as_view(), name="segment_update"),
     path("<int:pk>/delete/", segments.segment_delete, name="segment_delete"),
+    path("<int:pk>/export/", exports.segment_export, name="segment_export"),
     path(
         "<int:pk>/add-contacts/",
         steps.segment_step,
@@ -126,6 +128,11 @@ urlpatterns = [
         "logged/<int:pk>/outcome/",
         outcome.LoggedSegmentOutcomeView.as_view(),
         name="logged_segment_outcome",
+    ),
+    path(
+        "logged/<int:pk>/export/",
+        exports.logged_segment_export,
+        name="logged_segment_export",
     ),
     path(
         "logged/<int:pk>/cancel/",
