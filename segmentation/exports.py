@@ -29,8 +29,12 @@ def segment_lines_table(parameters: dict) -> Table:
     line_fields = SegmentLine._meta
     columns = [
         Column(capfirst(line_fields.get_field("id").verbose_name), "id"),
-        Column(_("Contact no."), "contact_id", related=Contact),
-        Column(_("Contact name"), "contact__name"),
+        Column(
+            capfirst(line_fields.get_field("contact").verbose_name),
+            "contact_id",
+            related=Contact,
+        ),
+        Column(capfirst(Contact._meta.get_field("name").verbose_name), "contact__name"),
         *(
             _effective_column(name)
             for name in lines.query.annotations
