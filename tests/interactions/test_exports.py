@@ -17,6 +17,7 @@ from tests.factories import (
     InteractionLogEntryFactory,
     LoggedSegmentFactory,
 )
+from tests.workers import start_worker, wait_for, worker_environment
 
 EXPORT = reverse("interactions:interaction_log_export")
 
@@ -215,3 +216,43 @@ def test_each_chunk_takes_a_constant_number_of_queries(
     # labels of the ids in it), and a last query that finds no more rows.
     with django_assert_max_num_queries(2 * (1 + related) + 1):
         assert len(list(table.rows())) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_filtered_export_is_made_by_a_worker_on_as_many_sheets_as_needed(
+    marketing_client, settings
+):
+    settings.EXPORT_ROWS_IN_REQUEST = 2
+    chosen = InteractionLogEntryFactory.create_batch(5, evaluation=Evaluation.POSITIVE)
+    InteractionLogEntryFactory(evaluation=Evaluation.NEGATIVE)
+
+    response = marketing_client.get(
+        EXPORT, {"evaluation": "positive", "format": "xlsx"}
+    )
+    job = Job.objects.get()
+    assert response.url == job.get_absolute_url()
+    assert job.total == 5
+    # The worker holds three rows to a sheet: the header and two entries.
+    worker = start_worker(env=worker_environment(XLSX_ROWS_PER_SHEET="3"))
+    try:
+        wait_for(
+            lambda: Job.objects.filter(pk=job.pk, state=Job.State.DONE).exists(),
+            what="the export job to end",
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+    download = marketing_client.get(reverse("core:job_download", args=[job.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert workbook.sheetnames == [
+        "Interaction Log",
+        "Interaction Log (2)",
+        "Interaction Log (3)",
+    ]
+    ids = [
+        row[0]
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert ids == [entry.pk for entry in chosen]
