@@ -553,6 +553,9 @@ class InteractionLogEntry(CreatedBy):
                 fields=["logged_segment", "delivery_status"],
                 name="entry_delivery_idx",
             ),
+            # A logged segment's entries in id order: its export reads them in
+            # keyset chunks (core/exports.py) without sorting them all per chunk.
+            models.Index(fields=["logged_segment", "id"], name="entry_logged_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(

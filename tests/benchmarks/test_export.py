@@ -1,9 +1,10 @@
 """Export of the filtered Interaction Log, 1M rows to CSV, against PostgreSQL's COPY.
 
-The floor is `COPY (SELECT …) TO STDOUT` of the same rows and columns (the
-related rows' codes joined in) into a file, in the same run. The export also
-turns choice values into their labels and guards formulas; COPY writes the
-stored values. SQLite has no COPY: there the row is recorded without a floor.
+The floor is `COPY (SELECT …) TO STDOUT` of the export's own SELECT (the same
+rows and columns, the related rows' codes joined in, choices as their labels)
+into a file, in the same run; the export adds reading it in keyset chunks,
+Python values, the formula guard and the csv module. SQLite has no COPY: there
+the row is recorded without a floor.
 
 Memory: the same export of 10,000 and of BENCH_EXPORT_ROWS rows, each in a
 fresh process (export_process.py), whose peak RSS must stay flat.
@@ -21,9 +22,9 @@ import pytest
 from django.db import connection
 from django.db.models import Max
 
-from core.exports import label_field, write_table
+from core.exports import write_table
 from interactions.demo_data import generate_log_entries
-from interactions.exports import entry_columns, interaction_log_table
+from interactions.exports import interaction_log_table
 from interactions.models import InteractionLogEntry, InteractionTemplate, LoggedSegment
 from tests.benchmarks.conftest import compare_with_floor
 from tests.workers import PROJECT_ROOT, worker_environment
@@ -64,27 +65,12 @@ def logged_segments(generated_contacts, django_db_blocker):
 
 
 def _copy_statement(logged: LoggedSegment) -> str:
-    """COPY of the export's columns: the entry's own, the related rows' labels joined."""
-    quote = connection.ops.quote_name
-    selected, joins = [], []
-    for index, column in enumerate(entry_columns()):
-        if column.related is None:
-            selected.append(f"e.{quote(column.source)}")
-            continue
-        alias = f"r{index}"
-        related = column.related._meta
-        label = related.get_field(label_field(column.related)).column
-        selected.append(f"{alias}.{quote(label)}")
-        joins.append(
-            f"LEFT JOIN {quote(related.db_table)} {alias} "
-            f"ON {alias}.{quote(related.pk.column)} = e.{quote(column.source)}"
-        )
-    table = quote(InteractionLogEntry._meta.db_table)
-    return (
-        f"COPY (SELECT {', '.join(selected)} FROM {table} e {' '.join(joins)} "
-        f"WHERE e.logged_segment_id = {int(logged.pk)} ORDER BY e.id) "
-        "TO STDOUT WITH (FORMAT csv, HEADER)"
-    )
+    """COPY of the export's own SELECT: the same rows, columns, codes and labels."""
+    table = interaction_log_table({"query": f"logged_segment={logged.pk}"})
+    sql, params = table.values().query.sql_with_params()
+    with connection.cursor() as cursor:
+        select = cursor.mogrify(sql, params).decode()
+    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER)"
 
 
 def _copy(statement: str) -> None:
