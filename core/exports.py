@@ -257,15 +257,33 @@ def label_field(model: type[Model]) -> str:
 
 def table_response(table: Table, *, file_format: str):
     """The table as a download: CSV streamed, XLSX written on disk first."""
+    return spreadsheet_response(
+        table.header,
+        table.rows(),
+        file_format=file_format,
+        file_stem=table.file_stem,
+        sheet_name=table.sheet_name,
+    )
+
+
+def spreadsheet_response(
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    file_format: str,
+    file_stem: str,
+    sheet_name: str,
+):
+    """Rows as a CSV (streamed) or XLSX download, by the format the user chose."""
     if file_format == "xlsx":
         return xlsx_response(
-            table.header,
-            table.rows(),
-            file_name=f"{table.file_stem}.xlsx",
-            sheet_name=table.sheet_name,
+            header,
+            rows,
+            file_name=f"{file_stem}.xlsx",
+            sheet_name=sheet_name,
             max_rows=settings.XLSX_ROWS_PER_SHEET,
         )
-    return csv_response(table.header, table.rows(), file_name=f"{table.file_stem}.csv")
+    return csv_response(header, rows, file_name=f"{file_stem}.csv")
 
 
 def write_table(
