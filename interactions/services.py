@@ -49,6 +49,26 @@ def store_word_document(data: bytes, *, file_name: str, user: User) -> WordDocum
     return document
 
 
+def save_campaign(campaign: Campaign, *, fields: dict, user: User) -> Campaign:
+    """Create or edit a campaign (code, description, dates) from the campaign pages.
+
+    A taken code or an ending before the start raises ValidationError; nothing
+    is saved then.
+    """
+    with transaction.atomic(durable=True):
+        action = (
+            AuditEvent.Action.UPDATE_CAMPAIGN
+            if campaign.pk
+            else AuditEvent.Action.CREATE_CAMPAIGN
+        )
+        for name, value in fields.items():
+            setattr(campaign, name, value)
+        campaign.full_clean()
+        campaign.save()
+        record_event(actor=user, action=action, obj=campaign, label=campaign.code)
+    return campaign
+
+
 def template_document_for(
     template: InteractionTemplate, language: str
 ) -> TemplateDocument | None:

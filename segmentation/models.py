@@ -146,9 +146,7 @@ class LineDetails(models.Model):
     duration = models.PositiveIntegerField(
         _("duration (minutes)"), null=True, blank=True
     )
-    campaign_target = models.BooleanField(
-        _("campaign target"), null=True, blank=True
-    )
+    campaign_target = models.BooleanField(_("campaign target"), null=True, blank=True)
     campaign_response = models.BooleanField(
         _("campaign response"), null=True, blank=True
     )
