@@ -123,7 +123,7 @@ def test_nothing_to_delete_records_nothing(archive, marketing_admin):
         user=marketing_admin,
     )
 
-    assert done == {"segments": 0, "entries": 0}
+    assert done == {"segments": 0, "entries": 0, "campaign_entries": 0}
     assert _state() == before
     assert not AuditEvent.objects.exists()
 
