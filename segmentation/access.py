@@ -38,7 +38,6 @@ MARKETING_PERMISSIONS = [
     "interactions.view_worddocument",
     # Campaigns: their pages, and making or editing one there.
     *_permissions("interactions", ["campaign"], ["view", "add", "change"]),
-    "interactions.view_campaignentry",
     # Segments, and saved criteria to reuse.
     *_permissions("segmentation", ["segment", "savedcriteria"]),
 ]

@@ -12,6 +12,7 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -29,6 +30,7 @@ from interactions.models import (
     CampaignEntry,
     DeliveryStatus,
     InteractionLogEntry,
+    InteractionTemplate,
     LoggedSegment,
     NotSentReason,
 )
@@ -95,7 +97,10 @@ def log_segment(
             created_by=user,
         )
         lines = with_effective_values(SegmentLine.objects.filter(segment=segment))
-        has_campaign_entries = _create_campaign_entries(logged, lines, user=user) > 0
+        has_campaign_entries = (
+            _may_have_campaign(segment)
+            and _create_campaign_entries(logged, lines, user=user) > 0
+        )
         logged.entry_count = insert_from_queryset(
             InteractionLogEntry,
             _entry_columns(
@@ -209,6 +214,25 @@ def create_follow_up_segment(
             },
         )
     return follow_up
+
+
+def _may_have_campaign(segment: Segment) -> bool:
+    """Whether any line can be logged with a campaign: one cheap query at most.
+
+    Spares segments without a campaign the grouped pass over every line's
+    effective values that making campaign entries takes.
+    """
+    if segment.campaign_id is not None:
+        return True
+    return InteractionTemplate.objects.filter(
+        Q(pk=segment.template_id)
+        | Q(
+            pk__in=SegmentLine.objects.filter(
+                segment=segment, template__isnull=False
+            ).values("template_id")
+        ),
+        campaign__isnull=False,
+    ).exists()
 
 
 def _create_campaign_entries(

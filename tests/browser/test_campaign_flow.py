@@ -52,3 +52,24 @@ def test_a_campaign_shows_its_logged_segment_and_response_rate(
 
     logged_row.get_by_role("link", name=str(logged.pk)).click()
     expect(page.locator("h1")).to_contain_text(f"Logged segment {logged.pk}")
+
+
+def test_target_and_response_are_usable_only_with_a_campaign(
+    logged_in_page, live_server
+):
+    page = logged_in_page
+    CampaignFactory(code="SPRING26", description="Spring offers")
+    segment = SegmentFactory(description="Spring mail")
+
+    page.goto(f"{live_server.url}/segments/{segment.pk}/edit/")
+    target = page.get_by_label("Campaign target")
+    expect(target).to_be_disabled()
+
+    page.get_by_label("Campaign", exact=True).select_option(
+        label="SPRING26 – Spring offers"
+    )
+    expect(target).to_be_enabled()
+    target.check()
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.locator(".segment-header")).to_contain_text("Campaign target")

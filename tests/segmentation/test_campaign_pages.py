@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from core.audit import AuditEvent
 from interactions.models import Campaign, DeliveryStatus, Evaluation
+from interactions.services import cancel_logged_segment
 from segmentation.services import log_segment
 from tests.factories import (
     CampaignFactory,
@@ -115,8 +116,6 @@ def test_the_detail_shows_segments_logged_segments_entries_and_totals(
 def test_a_campaign_entry_cancelled_with_its_segment_still_counts_its_entries(
     marketing_client, marketing_user, spring
 ):
-    from interactions.services import cancel_logged_segment
-
     campaign, logged = spring
     cancel_logged_segment(logged, user=marketing_user)
 
