@@ -72,4 +72,4 @@ def test_target_and_response_are_usable_only_with_a_campaign(
     target.check()
     page.get_by_role("button", name="Save").click()
 
-    expect(page.locator(".segment-header")).to_contain_text("Campaign target")
+    expect(page.locator(".segment-header").nth(1)).to_contain_text("Campaign target")
