@@ -69,6 +69,8 @@ class AuditEvent(models.Model):
             "delete_cancelled_segments",
             _("Delete Cancelled Segments"),
         )
+        CREATE_CAMPAIGN = "create_campaign", _("Create campaign")
+        UPDATE_CAMPAIGN = "update_campaign", _("Edit campaign")
         RENAME_SAVED_CRITERIA = "rename_saved_criteria", _("Rename saved criteria")
         DELETE_SAVED_CRITERIA = "delete_saved_criteria", _("Delete saved criteria")
 
@@ -325,6 +327,8 @@ def summarise(action: str, label: str, figures: dict) -> str:
             "%(entries)s interactions kept",
             count,
         ),
+        Action.CREATE_CAMPAIGN: lambda: gettext("Created campaign %(object)s"),
+        Action.UPDATE_CAMPAIGN: lambda: gettext("Edited campaign %(object)s"),
         Action.RENAME_SAVED_CRITERIA: lambda: gettext(
             "Renamed saved criteria %(old_code)s to %(code)s"
         ),

@@ -46,6 +46,8 @@ class SegmentForm(forms.ModelForm):
             "date",
             "salesperson",
             "campaign",
+            "campaign_target",
+            "campaign_response",
             "correspondence_type",
             "ignore_contact_correspondence_type",
             "unit_cost",
@@ -53,7 +55,17 @@ class SegmentForm(forms.ModelForm):
             "information_flow",
             "initiated_by",
         ]
-        widgets = {"date": DATE_INPUT}
+        # Editable only with a campaign (static/js/segmenta.js); the service
+        # clears them when there is none.
+        widgets = {
+            "date": DATE_INPUT,
+            "campaign_target": forms.CheckboxInput(
+                attrs={"data-needs-value": "id_campaign"}
+            ),
+            "campaign_response": forms.CheckboxInput(
+                attrs={"data-needs-value": "id_campaign"}
+            ),
+        }
         # The interaction defaults are worded for templates; a header's are defaults
         # for its lines.
         labels = {
@@ -84,6 +96,7 @@ class SegmentForm(forms.ModelForm):
                 _("General"),
                 Row(Column("description", css_class="col-md-6"), Column("date")),
                 Row(Column("salesperson"), Column("campaign")),
+                Row(Column("campaign_target"), Column("campaign_response")),
             ),
             Fieldset(
                 _("Interaction"),
@@ -186,10 +199,17 @@ class LineForm(forms.ModelForm):
             self.initial["correspondence_type"] = "inherit"
         for name in ("template", "salesperson", "language", "description", "subject"):
             self.fields[name].help_text = _("Empty: as the segment says.")
+        for name in ("campaign_target", "campaign_response"):
+            self.fields[name].widget.choices = [
+                ("unknown", _("(as the segment says)")),
+                ("true", _("Yes")),
+                ("false", _("No")),
+            ]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("template"), Column("language"), Column("correspondence_type")),
             Row(Column("description"), Column("subject")),
+            Row(Column("campaign_target"), Column("campaign_response")),
             Row(
                 Column("salesperson"),
                 Column("date"),

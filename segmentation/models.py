@@ -74,6 +74,18 @@ class Segment(InteractionDefaults, CreatedBy):
         ordering = ["-number"]
         verbose_name = _("segment")
         verbose_name_plural = _("segments")
+        constraints = [
+            *InteractionDefaults.Meta.constraints,
+            # Reference 1.6: target and response mean something only with a campaign.
+            models.CheckConstraint(
+                condition=models.Q(campaign__isnull=False)
+                | models.Q(campaign_target=False, campaign_response=False),
+                name="segment_campaign_flags_need_campaign",
+                violation_error_message=_(
+                    "Campaign target and campaign response need a campaign."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.description}".strip()
@@ -134,6 +146,10 @@ class LineDetails(models.Model):
     duration = models.PositiveIntegerField(
         _("duration (minutes)"), null=True, blank=True
     )
+    campaign_target = models.BooleanField(_("campaign target"), null=True, blank=True)
+    campaign_response = models.BooleanField(
+        _("campaign response"), null=True, blank=True
+    )
     evaluation = models.CharField(
         _("evaluation"),
         max_length=15,
@@ -166,6 +182,8 @@ class LineDetails(models.Model):
         "date",
         "cost",
         "duration",
+        "campaign_target",
+        "campaign_response",
     ]
     # What the line form edits: the above plus what only a line has.
     EDITABLE_FIELDS = [*OVERRIDABLE_FIELDS, "evaluation", "personal_comment"]

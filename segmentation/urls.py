@@ -3,6 +3,7 @@ from django.urls import path
 from segmentation.letters import views as letters
 from segmentation.models import StepDefinition
 from segmentation.views import (
+    campaigns,
     contacts,
     lines,
     log,
@@ -23,6 +24,15 @@ contact_pages = [
     path("", contacts.ContactListView.as_view(), name="contact_list"),
     path("export/", contacts.contact_export, name="contact_export"),
     path("<int:pk>/", contacts.ContactDetailView.as_view(), name="contact_detail"),
+]
+
+# The campaign pages: config/urls.py serves them under /campaigns/ in the
+# campaigns namespace (Django admin keeps its own for admins).
+campaign_pages = [
+    path("", campaigns.CampaignListView.as_view(), name="campaign_list"),
+    path("new/", campaigns.campaign_create, name="campaign_create"),
+    path("<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("<int:pk>/edit/", campaigns.campaign_update, name="campaign_update"),
 ]
 
 Action = StepDefinition.Action

@@ -55,6 +55,7 @@ PAGES = {
         "created_at_before",
         "page",
     ],
+    "campaigns:campaign_list": ["q", "page"],
 }
 TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=20)
 VALUES = st.one_of(
@@ -112,7 +113,12 @@ def test_no_query_string_makes_a_list_page_fail(
 
 
 @pytest.mark.parametrize(
-    "page", ["segmentation:segment_list", "contacts:contact_search"]
+    "page",
+    [
+        "segmentation:segment_list",
+        "contacts:contact_search",
+        "campaigns:campaign_list",
+    ],
 )
 def test_a_nul_in_a_search_finds_nothing(marketing_client, some_of_everything, page):
     response = marketing_client.get(reverse(page), {"q": "SM\x00"})
