@@ -329,3 +329,75 @@ class MailingGroupForm(forms.Form):
         queryset=MailingGroup.objects.all(),
         error_messages={"required": _("Specify a mailing group.")},
     )
+
+
+class LineSelectionForm(forms.Form):
+    """Which lines Edit Lines works on: the ticked ones, or all the filter matches."""
+
+    lines = SelectedIdsField(required=False)
+    all_matching = forms.BooleanField(required=False)
+    expected = forms.IntegerField(min_value=0, required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data
+        if cleaned_data["all_matching"]:
+            if cleaned_data["expected"] is None:
+                raise forms.ValidationError(
+                    _("The selection is not valid; reload the page and try again.")
+                )
+        elif not cleaned_data["lines"]:
+            raise forms.ValidationError(
+                _("Select at least one line, or all matching lines.")
+            )
+        else:
+            cleaned_data["expected"] = len(cleaned_data["lines"])
+        return cleaned_data
+
+
+class LineEditForm(forms.Form):
+    """Edit Lines: a new value, or back to the header's, for any overridable field.
+
+    Built from SegmentLine.OVERRIDABLE_FIELDS, so a new overridable field shows
+    up here by itself. An empty value leaves the field as it is.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for name in SegmentLine.OVERRIDABLE_FIELDS:
+            model_field = SegmentLine._meta.get_field(name)
+            field = model_field.formfield(required=False)
+            if name == "date":
+                field.widget = DATE_INPUT
+            self.fields[name] = field
+            self.fields[f"reset_{name}"] = forms.BooleanField(
+                label=_("Reset to the header"), required=False
+            )
+            self.rows.append((self[name], self[f"reset_{name}"]))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.changes = {}
+        for name in SegmentLine.OVERRIDABLE_FIELDS:
+            value = cleaned_data.get(name)
+            if isinstance(value, str):
+                value = value.strip().lower() if name == "language" else value.strip()
+            given = value not in forms.Field.empty_values
+            if cleaned_data.get(f"reset_{name}"):
+                if given:
+                    self.add_error(
+                        name,
+                        _("Give a new value or reset to the header, not both."),
+                    )
+                self.changes[name] = None
+            elif given:
+                self.changes[name] = value
+        if not self.errors and not self.changes:
+            raise forms.ValidationError(
+                _(
+                    "Give a new value or tick “Reset to the header” for at least one field."
+                )
+            )
+        return cleaned_data

@@ -14,6 +14,7 @@ from segmentation.services.criteria import (
     save_criteria,
 )
 from segmentation.services.delivery import mark_printed, resend_failed
+from segmentation.services.edit_lines import edit_lines
 from segmentation.services.from_criteria import create_segment_from_criteria
 from segmentation.services.log import (
     AlreadyLogged,
@@ -47,6 +48,7 @@ __all__ = [
     "create_segment_from_criteria",
     "delete_saved_criteria",
     "delete_segment",
+    "edit_lines",
     "go_back",
     "log_segment",
     "mark_printed",

@@ -20,6 +20,7 @@ from segmentation.forms import (
     AddLinesForm,
     SegmentForm,
 )
+from segmentation.line_filter import FILTER_FIELDS, LineFilterForm, matching_lines
 from segmentation.models import Segment, SegmentLine
 from segmentation.services import (
     delete_segment,
@@ -103,7 +104,7 @@ class SegmentUpdateView(PermissionRequiredMixin, SegmentSaveMixin, UpdateView):
 
 @permission_required("segmentation.view_segment", raise_exception=True)
 def segment_detail(request, pk):
-    """The segment: its header, its lines with their effective values, and the actions."""
+    """The segment: its header, its lines (filtered) with their effective values, the actions."""
     segment = get_object_or_404(
         Segment.objects.select_related(
             "template", "salesperson", "campaign", "document"
@@ -112,10 +113,12 @@ def segment_detail(request, pk):
     )
     # Page through bare line ids first: OFFSET over the annotated query would
     # compute every skipped line's effective values too.
+    line_filter = LineFilterForm(request.GET)
+    lines = SegmentLine.objects.none()
+    if line_filter.is_valid():
+        lines = matching_lines(segment, line_filter.cleaned_data)
     page = Paginator(
-        SegmentLine.objects.filter(segment=segment)
-        .order_by("pk")
-        .values_list("pk", flat=True),
+        lines.order_by("pk").values_list("pk", flat=True),
         LINES_PER_PAGE,
     ).get_page(request.GET.get("page"))
     page.object_list = list(
@@ -148,6 +151,8 @@ def segment_detail(request, pk):
             "segment": segment,
             "page_obj": page,
             "add_lines_form": AddLinesForm(),
+            "line_filter": line_filter,
+            "filtered": any(line_filter.data.get(name) for name in FILTER_FIELDS),
         },
     )
 
