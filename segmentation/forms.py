@@ -329,6 +329,13 @@ class MailingGroupForm(forms.Form):
         queryset=MailingGroup.objects.all(),
         error_messages={"required": _("Specify a mailing group.")},
     )
+    delete_old_assignments = forms.BooleanField(
+        label=_("Delete old assignments"),
+        required=False,
+        help_text=_(
+            "First take every contact that is not on the segment out of the group."
+        ),
+    )
 
 
 class LineSelectionForm(forms.Form):

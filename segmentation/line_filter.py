@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import CorrespondenceType, Salesperson
+from core.ids import IdChoiceField
 from segmentation.effective import (
     effective_correspondence_type,
     effective_salesperson_id,
@@ -40,12 +41,11 @@ class LineFilterForm(forms.Form):
         choices=[("", _("(any)")), *CorrespondenceType.choices],
         required=False,
     )
-    salesperson = forms.ModelChoiceField(
+    salesperson = IdChoiceField(
         label=_("Salesperson"),
         queryset=Salesperson.objects.all(),
         required=False,
         empty_label=_("(any)"),
-        to_field_name="code",
     )
     personalised = forms.ChoiceField(
         label=_("Personalised"), choices=YES_NO, required=False
@@ -66,8 +66,7 @@ class LineFilterForm(forms.Form):
             )
 
     def clean_name(self):
-        # No text holds a NUL, and PostgreSQL refuses one in a query.
-        return self.cleaned_data["name"].replace("\x00", "").strip()
+        return self.cleaned_data["name"].strip()
 
     def clean_language(self):
         return self.cleaned_data["language"].strip().lower()
@@ -92,8 +91,8 @@ def _yes_no(lines: QuerySet, value: str, condition: Q) -> QuerySet:
 def matching_lines(segment: Segment, filters: dict) -> QuerySet[SegmentLine]:
     """The segment's lines that the cleaned filter values select."""
     lines = SegmentLine.objects.filter(segment=segment)
-    if filters.get("name"):
-        term = filters["name"]
+    term = filters.get("name")
+    if term:
         lines = lines.filter(
             Q(contact__name__icontains=term) | Q(contact__number__icontains=term)
         )

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +22,7 @@ from segmentation.forms import (
 )
 from segmentation.line_filter import FILTER_FIELDS, LineFilterForm, matching_lines
 from segmentation.models import Segment, SegmentLine
+from segmentation.segment_filter import SegmentFilterForm, filtered_segments
 from segmentation.services import (
     delete_segment,
     save_segment,
@@ -31,35 +32,21 @@ LINES_PER_PAGE = 50
 SEGMENTS_PER_PAGE = 50
 
 
-def _line_count():
-    return Subquery(
-        SegmentLine.objects.filter(segment=OuterRef("pk"))
-        .values("segment")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-
-
 class SegmentListView(PermissionRequiredMixin, ListView):
-    """Segments not logged yet, newest first."""
+    """Segments not logged yet, newest first, filtered, with line counts and costs."""
 
     permission_required = "segmentation.view_segment"
     raise_exception = True
     paginate_by = SEGMENTS_PER_PAGE
 
     def get_queryset(self):
-        segments = Segment.objects.select_related("template", "salesperson").annotate(
-            line_count=Coalesce(_line_count(), 0)
-        )
-        term = self.request.GET.get("q", "").strip()
-        if "\x00" in term:
-            # No text holds a NUL, and PostgreSQL refuses one in a query.
-            return segments.none()
-        if term:
-            segments = segments.filter(
-                Q(number__icontains=term) | Q(description__icontains=term)
-            )
-        return segments
+        self.filter_form = SegmentFilterForm(self.request.GET)
+        if not self.filter_form.is_valid():
+            return Segment.objects.none()
+        return filtered_segments(self.filter_form.cleaned_data)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
 
 
 class SegmentSaveMixin:
