@@ -224,8 +224,10 @@ def test_edit_all_matching_lines_through_the_pages(marketing_client, segment, li
         segment, language="sv", all_matching="1", expected="2", lines=[]
     )
 
-    form_page = marketing_client.post(url, data)
-    assert "2 lines will be changed" in form_page.content.decode()
+    form_page = marketing_client.post(url, data).content.decode()
+    assert "2 lines will be changed" in form_page
+    assert '<input type="hidden" name="all_matching" value="1">' in form_page
+    assert '<input type="hidden" name="expected" value="2">' in form_page
 
     response = marketing_client.post(
         url, {**data, "apply": "1", "set-subject": "Hej", "set-reset_cost": "on"}
