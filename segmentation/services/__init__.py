@@ -1,6 +1,7 @@
 """Every business write of segments, one service per button, by topic.
 
-`log` holds the Log transaction; `steps` Add/Reduce/Refine/Go Back; `criteria`
+`log` holds the Log transaction; `steps` Add/Reduce/Refine/Go Back; `edit_lines`
+the workbench's Edit Lines step; `criteria`
 saved criteria; `segments` the header and lines; `from_criteria` a new segment
 from the filtered contact list; `delivery` what follows sending (Mark as
 Printed, Resend).
