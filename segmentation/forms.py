@@ -363,6 +363,9 @@ class LineSelectionForm(forms.Form):
         return cleaned_data
 
 
+LEAVE_AS_IT_IS = _("(leave as it is)")
+
+
 class LineEditForm(forms.Form):
     """Edit Lines: a new value, or back to the header's, for any overridable field.
 
@@ -378,9 +381,19 @@ class LineEditForm(forms.Form):
             field = model_field.formfield(required=False)
             if name == "date":
                 field.widget = DATE_INPUT
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = LEAVE_AS_IT_IS
+            elif isinstance(field, forms.ChoiceField):
+                # An empty choice leaves the field alone here, whatever it means
+                # on a single line's form.
+                field.choices = [("", LEAVE_AS_IT_IS)] + [
+                    choice for choice in field.choices if choice[0] != ""
+                ]
             self.fields[name] = field
             self.fields[f"reset_{name}"] = forms.BooleanField(
-                label=_("Reset to the header"), required=False
+                label=_("Reset to the header"),
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
             self.rows.append((self[name], self[f"reset_{name}"]))
 

@@ -293,3 +293,21 @@ def test_outsiders_cannot_edit_lines(outsider_client, segment, lines):
     url, data = _select(segment, lines=[lines[0].pk])
 
     assert outsider_client.post(url, {**data, "apply": "1"}).status_code == 403
+
+
+def test_the_form_offers_every_overridable_field_and_leaves_empty_ones_alone(
+    marketing_client, segment, lines
+):
+    url, data = _select(segment, lines=[lines[1].pk])
+
+    form_page = marketing_client.post(url, data).content.decode()
+    marketing_client.post(
+        url, {**data, "apply": "1", "set-correspondence_type": "email"}
+    )
+
+    for name in SegmentLine.OVERRIDABLE_FIELDS:
+        assert f'name="set-{name}"' in form_page
+        assert f'name="set-reset_{name}"' in form_page
+    line = SegmentLine.objects.get(pk=lines[1].pk)
+    assert line.correspondence_type == "email"
+    assert line.cost == Decimal("3.00")
