@@ -421,3 +421,16 @@ class LineEditForm(forms.Form):
                 )
             )
         return cleaned_data
+
+
+def edit_lines_arguments(
+    selection: LineSelectionForm, line_filter, form: LineEditForm
+) -> dict:
+    """edit_lines' keyword arguments (but the user) from its three valid forms."""
+    all_matching = selection.cleaned_data["all_matching"]
+    return {
+        "changes": form.changes,
+        "line_ids": selection.cleaned_data["lines"],
+        "filters": line_filter.cleaned_data if all_matching else None,
+        "expected_count": selection.cleaned_data["expected"],
+    }

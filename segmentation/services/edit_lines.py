@@ -53,7 +53,8 @@ def edit_lines(
     _check_changes(segment, changes)
     if filters is None and not line_ids:
         raise ValidationError(_("Select at least one line."))
-    with transaction.atomic(durable=True):
+    # Not durable: above STEP_LINES_IN_REQUEST a job runs it in its transaction.
+    with transaction.atomic():
         segment = lock_segment(segment)
         if filters is None:
             lines = SegmentLine.objects.filter(segment=segment, pk__in=line_ids)
