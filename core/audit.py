@@ -55,6 +55,7 @@ class AuditEvent(models.Model):
         REFINE_CONTACTS = "refine_contacts", _("Refine Contacts")
         REMOVE_LINES = "remove_lines", _("Remove lines")
         GO_BACK = "go_back", _("Go Back")
+        EDIT_LINES = "edit_lines", _("Edit Lines")
         SAVE_CRITERIA = "save_criteria", _("Save Criteria")
         REUSE_CRITERIA = "reuse_criteria", _("Reuse Criteria")
         CLEAR_CRITERIA = "clear_criteria", _("Clear criteria")
@@ -266,6 +267,11 @@ def summarise(action: str, label: str, figures: dict) -> str:
         Action.REMOVE_LINES: lambda: ngettext(
             "Step %(step)s, lines removed by hand: %(count)s line",
             "Step %(step)s, lines removed by hand: %(count)s lines",
+            count,
+        ),
+        Action.EDIT_LINES: lambda: ngettext(
+            "Step %(step)s, Edit Lines: %(count)s line changed",
+            "Step %(step)s, Edit Lines: %(count)s lines changed",
             count,
         ),
         Action.GO_BACK: lambda: gettext(

@@ -87,6 +87,15 @@ def effective_salesperson_id():
     )
 
 
+def effective_cost():
+    """The line's cost, else its own template's unit cost, else the header's."""
+    return Coalesce(
+        F("cost"),
+        _from_template_or_header("unit_cost", "unit_cost"),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
 def effective_correspondence_type():
     """Reference 2.10, as one expression over the line, its header and its contact."""
     return Coalesce(
@@ -131,11 +140,7 @@ def with_effective_values(lines: QuerySet) -> QuerySet:
             F("template__campaign_id"),
             F("segment__template__campaign_id"),
         ),
-        effective_cost=Coalesce(
-            F("cost"),
-            _from_template_or_header("unit_cost", "unit_cost"),
-            output_field=DecimalField(max_digits=12, decimal_places=2),
-        ),
+        effective_cost=effective_cost(),
         effective_duration=Coalesce(
             F("duration"), _from_template_or_header("unit_duration", "unit_duration")
         ),

@@ -72,6 +72,7 @@ urlpatterns = [
         steps.segment_remove_lines,
         name="segment_remove_lines",
     ),
+    path("<int:pk>/edit-lines/", lines.segment_edit_lines, name="segment_edit_lines"),
     path("<int:pk>/go-back/", steps.segment_go_back, name="segment_go_back"),
     path("<int:pk>/criteria/", steps.segment_criteria, name="segment_criteria"),
     path(

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from interactions.filters import InteractionLogFilter, LoggedSegmentFilter
 from segmentation.criteria import ContactCriteria
+from segmentation.line_filter import FILTER_FIELDS
 from tests.factories import (
     ContactFactory,
     InteractionLogEntryFactory,
@@ -38,8 +39,15 @@ PAGES = {
     "contacts:contact_list": [*CRITERIA, "sort", "page", "per_page"],
     "contacts:contact_export": [*CRITERIA, "sort", "format"],
     "contacts:contact_search": ["q", "type"],
-    "segmentation:segment_list": ["q", "page"],
-    "segmentation:segment_detail": ["page"],
+    "segmentation:segment_list": [
+        "q",
+        "page",
+        "salesperson",
+        "campaign",
+        "template",
+        "creator",
+    ],
+    "segmentation:segment_detail": ["page", *FILTER_FIELDS],
     "segmentation:segment_add_contacts": [*CRITERIA, *STEP_OPTIONS],
     "segmentation:segment_reduce_contacts": [*CRITERIA, *STEP_OPTIONS],
     "segmentation:segment_refine_contacts": [*CRITERIA, *STEP_OPTIONS],
