@@ -103,6 +103,7 @@ class InteractionLogEntryDetailView(PermissionRequiredMixin, DetailView):
         "group",
         "salesperson",
         "campaign",
+        "campaign_entry",
         "logged_segment",
         "document",
         "created_by",

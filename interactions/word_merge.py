@@ -8,6 +8,7 @@ an upload is a safe Word package at all is word_package's job.
 
 import dataclasses
 import datetime
+import functools
 import io
 import logging
 import re
@@ -65,8 +66,12 @@ def read_merge_fields(data: bytes, *, file_name: str = "") -> list[str]:
     return sorted((name for name in fields if name), key=str.casefold)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_field_name(name: str) -> str:
-    """The key a field is matched by: case, spaces, underscores and punctuation ignored."""
+    """The key a field is matched by: case, spaces, underscores and punctuation ignored.
+
+    Cached: a mailing asks for the same few dozen names once per letter.
+    """
     return "".join(character for character in name.casefold() if character.isalnum())
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from segmentation.letters import views as letters
 from segmentation.models import StepDefinition
 from segmentation.views import (
+    campaigns,
     contacts,
     exports,
     lines,
@@ -24,6 +25,15 @@ contact_pages = [
     path("", contacts.ContactListView.as_view(), name="contact_list"),
     path("export/", contacts.contact_export, name="contact_export"),
     path("<int:pk>/", contacts.ContactDetailView.as_view(), name="contact_detail"),
+]
+
+# The campaign pages: config/urls.py serves them under /campaigns/ in the
+# campaigns namespace (Django admin keeps its own for admins).
+campaign_pages = [
+    path("", campaigns.CampaignListView.as_view(), name="campaign_list"),
+    path("new/", campaigns.campaign_create, name="campaign_create"),
+    path("<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("<int:pk>/edit/", campaigns.campaign_update, name="campaign_update"),
 ]
 
 Action = StepDefinition.Action
@@ -64,6 +74,7 @@ urlpatterns = [
         steps.segment_remove_lines,
         name="segment_remove_lines",
     ),
+    path("<int:pk>/edit-lines/", lines.segment_edit_lines, name="segment_edit_lines"),
     path("<int:pk>/go-back/", steps.segment_go_back, name="segment_go_back"),
     path("<int:pk>/criteria/", steps.segment_criteria, name="segment_criteria"),
     path(

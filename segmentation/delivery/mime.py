@@ -10,7 +10,7 @@ still refuses a line break in a header, so no value can add a header.
 
 import base64
 import binascii
-import secrets
+import random
 from collections.abc import Sequence
 from email.header import Header
 from email.utils import encode_rfc2231, formataddr, formatdate, parseaddr
@@ -124,7 +124,10 @@ def _attachment(file_name: str, content: bytes, mimetype: str) -> Part:
 
 
 def _multipart(subtype: str, parts: list[Part]) -> Part:
-    boundary = f"=_segmenta_{secrets.token_hex(12)}"
+    # Unique enough, and never in a part: "=_" cannot occur in base64 or
+    # quoted-printable text. Not `secrets`: its system call hands the GIL to the
+    # sending thread for a whole switch interval, once per message.
+    boundary = f"=_segmenta_{random.getrandbits(96):024x}"
     delimiter = b"--" + boundary.encode("ascii") + CRLF
     chunks = []
     for headers, payload in parts:

@@ -7,15 +7,25 @@ message is tried again after each of EMAIL_RETRY_DELAYS, on a new connection.
 
 import contextlib
 import smtplib
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.core import mail
+from django.db import connections
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.mail import EmlFolderBackend
 from core.ratelimit import wait_for_turn
+
+if TYPE_CHECKING:
+    from django.core.mail import EmailMessage
+
+    from interactions.models import InteractionLogEntry
 
 RATE_LIMIT_KEY = "email-sending"
 
@@ -79,6 +89,59 @@ class Sender:
         # message opens a new one.
         with contextlib.suppress(smtplib.SMTPException, OSError):
             self.connection.close()
+
+
+class Outgoing(NamedTuple):
+    """A built message, its entry, and whether an earlier run was cut off sending it."""
+
+    entry: "InteractionLogEntry"
+    message: "EmailMessage"
+    interrupted: bool
+
+
+@dataclass
+class SentBatch:
+    """What the sending thread did with a batch.
+
+    `results` pairs each message handed over with its failure (None: sent);
+    `unsent` are the messages it never handed to the server (stopped, or the
+    server went away: `error`).
+    """
+
+    results: list[tuple[Outgoing, str | None]] = field(default_factory=list)
+    unsent: list[Outgoing] = field(default_factory=list)
+    error: MailServerUnavailable | None = None
+
+
+def send_batch(
+    sender: Sender, outgoing: list[Outgoing], *, stop: threading.Event, language: str
+) -> SentBatch:
+    """Send the messages in order until done, stopped, or the server is gone.
+
+    Runs on the delivery's sending thread, which reads and writes no entry: only
+    the rate limit's cache may open a database connection there, closed at the end.
+    """
+    sent = SentBatch()
+    try:
+        with translation.override(language):
+            for index, item in enumerate(outgoing):
+                if stop.is_set():
+                    sent.unsent = outgoing[index:]
+                    break
+                try:
+                    sender.send(item.message)
+                except PermanentFailure as error:
+                    sent.results.append((item, str(error)))
+                except MailServerUnavailable as error:
+                    # A message that may have reached the server stays "sending".
+                    sent.unsent = outgoing[index + sender.may_have_delivered :]
+                    sent.error = error
+                    break
+                else:
+                    sent.results.append((item, None))
+    finally:
+        connections.close_all()
+    return sent
 
 
 def _reply(code: int, reply) -> str:

@@ -231,7 +231,7 @@ def test_cancelling_between_messages_stops_what_is_not_yet_sent(
     smtp_server, monkeypatch, marketing_user
 ):
     monkeypatch.setattr(engine, "MESSAGES_PER_BATCH", 1)
-    contacts = [ContactFactory(email=f"c{n}@example.com") for n in range(3)]
+    contacts = [ContactFactory(email=f"c{n}@example.com") for n in range(4)]
     logged = logged_for_sending(contacts, user=marketing_user)
 
     def cancel_after_the_first(done, total):
@@ -239,19 +239,23 @@ def test_cancelling_between_messages_stops_what_is_not_yet_sent(
 
     outcome = deliver_logged_segment(logged.pk, progress=cancel_after_the_first)
 
-    first, *rest = _entries(logged)
-    assert [r.recipients for r in smtp_server.received] == [[first.contact.email]]
+    first, second, *rest = _entries(logged)
     assert outcome.stopped
-    assert [e.delivery_status for e in [first, *rest]] == [
-        "sent",
-        "not_sent",
-        "not_sent",
-    ]
+    assert first.delivery_status == "sent"
+    # The second message was on its way when the first was recorded (and the
+    # logged segment cancelled); nothing after it went.
+    assert [e.delivery_status for e in rest] == ["not_sent", "not_sent"]
+    assert {e.not_sent_reason for e in rest} == {"cancelled"}
+    sent = [e.contact.email for e in (first, second) if e.delivery_status == "sent"]
+    assert sorted(r.recipients[0] for r in smtp_server.received) == sorted(sent)
+    assert outcome.sent == len(sent)
+    assert outcome.not_sent == len(contacts) - len(sent)
 
 
 def test_should_stop_leaves_the_rest_pending_for_a_later_run(
-    smtp_server, contacts, marketing_user
+    smtp_server, contacts, marketing_user, monkeypatch
 ):
+    monkeypatch.setattr(engine, "MESSAGES_PER_BATCH", 1)
     logged = logged_for_sending(contacts, user=marketing_user)
     asked = []
 
@@ -346,3 +350,34 @@ def test_a_non_ascii_address_fails_its_entry_and_a_non_ascii_domain_is_punycoded
     assert [r.recipients for r in smtp_server.received] == [
         ["anna@xn--bcher-kva.example"]
     ]
+
+
+def test_batches_sent_while_the_next_is_built_are_each_recorded_once(
+    smtp_server, monkeypatch, marketing_user
+):
+    """The sending thread sends batch n while this one builds n + 1: every
+    entry still gets one result, counted once, and the messages go in entry order."""
+    monkeypatch.setattr(engine, "MESSAGES_PER_BATCH", 2)
+    contacts = [ContactFactory(email=f"c{n}@example.com") for n in range(7)]
+    logged = logged_for_sending(contacts, user=marketing_user)
+    Contact.objects.filter(pk=contacts[3].pk).update(email="")  # since logged
+    smtp_server.handler.replies = ["250 OK", "250 OK", "550 5.1.1 No such user"]
+    reported = []
+
+    outcome = deliver_logged_segment(
+        logged.pk, progress=lambda done, total: reported.append((done, total))
+    )
+
+    entries = _entries(logged)
+    statuses = [entry.delivery_status for entry in entries]
+    # In entry order: the third message handed to the server was refused.
+    not_sent = [entry.contact_id for entry in entries].index(contacts[3].pk)
+    assert statuses.pop(not_sent) == "not_sent"
+    assert statuses == ["sent", "sent", "failed", "sent", "sent", "sent"]
+    assert [r.recipients[0] for r in smtp_server.received] == [
+        entry.contact.email for entry in entries if entry.delivery_status == "sent"
+    ]
+    assert (outcome.sent, outcome.failed, outcome.not_sent) == (5, 1, 1)
+    dones = [done for done, _total in reported]
+    assert dones == sorted(dones)
+    assert reported[-1] == (7, 7)
