@@ -209,6 +209,10 @@ IMPORT_ROWS_IN_REQUEST = env.int("IMPORT_ROWS_IN_REQUEST", default=20_000)
 LOG_LINES_IN_REQUEST = env.int("LOG_LINES_IN_REQUEST", default=50_000)
 CANCEL_ENTRIES_IN_REQUEST = env.int("CANCEL_ENTRIES_IN_REQUEST", default=50_000)
 STEP_LINES_IN_REQUEST = env.int("STEP_LINES_IN_REQUEST", default=100_000)
+# Exports of more rows than this run as a job; smaller ones stream in the request.
+EXPORT_ROWS_IN_REQUEST = env.int("EXPORT_ROWS_IN_REQUEST", default=10_000)
+# Rows per Excel sheet, header included (Excel's limit; lowered in tests).
+XLSX_ROWS_PER_SHEET = env.int("XLSX_ROWS_PER_SHEET", default=1_048_576)
 
 # PDF letters: LibreOffice kept warm by unoserver, which runs from its own
 # virtualenv (`make unoserver`). UNOSERVER_PORT names one already running; unset,

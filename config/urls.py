@@ -23,6 +23,7 @@ urlpatterns = [
         ),
     ),
     path("segments/", include("segmentation.urls")),
+    path("campaigns/", include((segmentation.urls.campaign_pages, "campaigns"))),
     path("interactions/", include("interactions.urls")),
     path("jobs/", include("core.urls")),
     path(

@@ -2,24 +2,22 @@
 
 from django.db import connection
 from django.db.models import F, OuterRef, StringAgg, Subquery, Value
-from django.http import FileResponse, StreamingHttpResponse
 
 from contacts.import_rows import COLUMNS, RELATION_COLUMNS
 from contacts.models import Contact
-from core.exports import csv_response, xlsx_response
+from core.exports import spreadsheet_response
 
 CHUNK_SIZE = 2_000
 
 
-def export_csv(queryset) -> StreamingHttpResponse:
-    """Stream the contacts as UTF-8 CSV."""
-    return csv_response(COLUMNS, _values(queryset), file_name="contacts.csv")
-
-
-def export_xlsx(queryset) -> FileResponse:
-    """Write the contacts into an Excel workbook on disk and send it."""
-    return xlsx_response(
-        COLUMNS, _values(queryset), file_name="contacts.xlsx", sheet_name="Contacts"
+def export_contacts(queryset, *, file_format: str):
+    """The contacts as CSV (streamed) or an Excel workbook."""
+    return spreadsheet_response(
+        COLUMNS,
+        _values(queryset),
+        file_format=file_format,
+        file_stem="contacts",
+        sheet_name="Contacts",
     )
 
 

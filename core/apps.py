@@ -14,3 +14,8 @@ class CoreConfig(AppConfig):
         from core.database import analyse_if_never_analysed
 
         connection_created.connect(analyse_if_never_analysed)
+
+        from core.export_jobs import EXPORT_KIND
+        from core.jobs import register_job_kind
+
+        register_job_kind(EXPORT_KIND)

@@ -55,6 +55,7 @@ class AuditEvent(models.Model):
         REFINE_CONTACTS = "refine_contacts", _("Refine Contacts")
         REMOVE_LINES = "remove_lines", _("Remove lines")
         GO_BACK = "go_back", _("Go Back")
+        EDIT_LINES = "edit_lines", _("Edit Lines")
         SAVE_CRITERIA = "save_criteria", _("Save Criteria")
         REUSE_CRITERIA = "reuse_criteria", _("Reuse Criteria")
         CLEAR_CRITERIA = "clear_criteria", _("Clear criteria")
@@ -69,6 +70,8 @@ class AuditEvent(models.Model):
             "delete_cancelled_segments",
             _("Delete Cancelled Segments"),
         )
+        CREATE_CAMPAIGN = "create_campaign", _("Create campaign")
+        UPDATE_CAMPAIGN = "update_campaign", _("Edit campaign")
         RENAME_SAVED_CRITERIA = "rename_saved_criteria", _("Rename saved criteria")
         DELETE_SAVED_CRITERIA = "delete_saved_criteria", _("Delete saved criteria")
 
@@ -266,6 +269,11 @@ def summarise(action: str, label: str, figures: dict) -> str:
             "Step %(step)s, lines removed by hand: %(count)s lines",
             count,
         ),
+        Action.EDIT_LINES: lambda: ngettext(
+            "Step %(step)s, Edit Lines: %(count)s line changed",
+            "Step %(step)s, Edit Lines: %(count)s lines changed",
+            count,
+        ),
         Action.GO_BACK: lambda: gettext(
             "Go Back undid step %(step)s: %(count)s lines taken off, "
             "%(restored)s put back"
@@ -325,6 +333,8 @@ def summarise(action: str, label: str, figures: dict) -> str:
             "%(entries)s interactions kept",
             count,
         ),
+        Action.CREATE_CAMPAIGN: lambda: gettext("Created campaign %(object)s"),
+        Action.UPDATE_CAMPAIGN: lambda: gettext("Edited campaign %(object)s"),
         Action.RENAME_SAVED_CRITERIA: lambda: gettext(
             "Renamed saved criteria %(old_code)s to %(code)s"
         ),

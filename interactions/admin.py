@@ -253,7 +253,18 @@ class InteractionTemplateAdmin(StatisticsAdmin):
     readonly_fields = ["interactions", "cost", "duration"]
     inlines = [TemplateDocumentInline, TemplateEmailInline]
     fieldsets = [
-        (None, {"fields": ["code", "description", "group", "campaign"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "description",
+                    "group",
+                    "campaign",
+                    ("campaign_target", "campaign_response"),
+                ]
+            },
+        ),
         (
             _("Interaction"),
             {

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from contacts.widgets import ContactPicker
 from core.ids import MAX_ID, IdChoiceField, SelectedIdsField
-from interactions.models import Evaluation, InteractionTemplate
+from interactions.models import Campaign, Evaluation, InteractionTemplate
 from interactions.word_merge import DocumentError, read_merge_fields
 from interactions.word_package import MAX_DOCUMENT_BYTES, too_large_message
 
@@ -201,3 +201,15 @@ class CancelledSegmentsRangeForm(forms.Form):
             ):
                 self.add_error(end, _("The end comes before the start."))
         return data
+
+
+class CampaignForm(forms.ModelForm):
+    """A campaign's code, description and dates, on the campaign pages."""
+
+    class Meta:
+        model = Campaign
+        fields = ["code", "description", "starting_date", "ending_date"]
+        widgets = {"starting_date": DATE_INPUT, "ending_date": DATE_INPUT}
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()

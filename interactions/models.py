@@ -155,6 +155,16 @@ class InteractionDefaults(models.Model):
         blank=True,
         related_name="%(class)ss",
     )
+    campaign_target = models.BooleanField(
+        _("campaign target"),
+        default=False,
+        help_text=_("The contacts are the campaign’s target group."),
+    )
+    campaign_response = models.BooleanField(
+        _("campaign response"),
+        default=False,
+        help_text=_("The interactions are responses to the campaign."),
+    )
 
     class Meta:
         abstract = True
@@ -384,6 +394,55 @@ class LoggedSegment(CreatedBy):
         return reverse("segmentation:logged_segment_detail", args=[self.pk])
 
 
+class CampaignEntry(CreatedBy):
+    """One campaign's part of one logged segment (reference 1.13), made by Log.
+
+    Cancelled and restored with its logged segment. Delete Cancelled Segments
+    keeps it and only unlinks it from the deleted logged segment.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    logged_segment = models.ForeignKey(
+        LoggedSegment,
+        verbose_name=_("logged segment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaign_entries",
+    )
+    segment_number = models.CharField(_("segment number"), max_length=20, blank=True)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    date = models.DateField(_("date"))
+    salesperson = models.ForeignKey(
+        Salesperson,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaign_entries",
+    )
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("campaign entry")
+        verbose_name_plural = _("campaign entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "logged_segment"],
+                name="one_campaign_entry_per_logged_segment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pk} · {self.campaign.code} · {self.segment_number}"
+
+
 class InteractionLogEntry(CreatedBy):
     """One interaction with one contact; history, so only evaluation and cancellation change.
 
@@ -458,6 +517,20 @@ class InteractionLogEntry(CreatedBy):
         blank=True,
         related_name="interaction_log_entries",
         db_index=False,  # the (campaign, date) index below serves it
+    )
+    campaign_entry = models.ForeignKey(
+        CampaignEntry,
+        verbose_name=_("campaign entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interaction_log_entries",
+    )
+    campaign_target = models.BooleanField(
+        _("campaign target"), default=False, db_default=False
+    )
+    campaign_response = models.BooleanField(
+        _("campaign response"), default=False, db_default=False
     )
     evaluation = models.CharField(
         _("evaluation"),
@@ -553,6 +626,9 @@ class InteractionLogEntry(CreatedBy):
                 fields=["logged_segment", "delivery_status"],
                 name="entry_delivery_idx",
             ),
+            # A logged segment's entries in id order: its export reads them in
+            # keyset chunks (core/exports.py) without sorting them all per chunk.
+            models.Index(fields=["logged_segment", "id"], name="entry_logged_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -103,14 +103,41 @@ class Outcome:
         percent = self.response_percent
         return "–" if percent is None else format_percent(percent)
 
+    @property
+    def cost_per_response(self) -> Decimal | None:
+        """The cost of the counted entries over the responses; None without any."""
+        if not self.responses:
+            return None
+        return (self.cost / self.responses).quantize(Decimal("0.01"))
+
 
 def outcome_of(entries: QuerySet[InteractionLogEntry]) -> Outcome:
     """The outcome of `entries` (for instance one logged segment's), in one query."""
-    rows = list(
+    return _outcome(_grouped(entries, DIMENSIONS), DIMENSIONS)
+
+
+def outcomes_by(entries: QuerySet[InteractionLogEntry], key: str) -> dict:
+    """The outcome of `entries` per value of `key` (e.g. "campaign_id"), in one query.
+
+    Totals and response rates only, without figures: what a list shows per row.
+    """
+    rows_by_key: dict = defaultdict(list)
+    for row in _grouped(entries, (key, "evaluation", "delivery_status")):
+        rows_by_key[row[key]].append(row)
+    return {value: _outcome(rows, ()) for value, rows in rows_by_key.items()}
+
+
+def _grouped(entries: QuerySet[InteractionLogEntry], columns) -> list[dict]:
+    """Count, cost and duration of `entries` grouped by cancelled and `columns`."""
+    return list(
         entries.order_by()
-        .values("cancelled", *DIMENSIONS)
+        .values("cancelled", *columns)
         .annotate(count=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
     )
+
+
+def _outcome(rows: list[dict], dimensions) -> Outcome:
+    """Fold grouped rows (with evaluation and delivery status) into an Outcome."""
     counted = [row for row in rows if not row["cancelled"]]
     delivered = [row for row in counted if row["delivery_status"] in DELIVERED]
     # Where nothing was delivered, a response is any counted entry evaluated so.
@@ -123,7 +150,7 @@ def outcome_of(entries: QuerySet[InteractionLogEntry]) -> Outcome:
         duration=sum(row["duration"] or 0 for row in counted),
         delivered=sum(row["count"] for row in delivered),
         responses=sum(row["count"] for row in base if row["evaluation"] in RESPONSES),
-        figures=[_figure(dimension, counted, total) for dimension in DIMENSIONS],
+        figures=[_figure(dimension, counted, total) for dimension in dimensions],
     )
 
 

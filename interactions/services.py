@@ -15,6 +15,7 @@ from core.audit import AuditEvent, record_event
 from core.users import User
 from interactions.models import (
     Campaign,
+    CampaignEntry,
     Evaluation,
     InteractionLogEntry,
     InteractionTemplate,
@@ -46,6 +47,26 @@ def store_word_document(data: bytes, *, file_name: str, user: User) -> WordDocum
         document.file.save(file_name, ContentFile(data), save=False)
         document.save()
     return document
+
+
+def save_campaign(campaign: Campaign, *, fields: dict, user: User) -> Campaign:
+    """Create or edit a campaign (code, description, dates) from the campaign pages.
+
+    A taken code or an ending before the start raises ValidationError; nothing
+    is saved then.
+    """
+    with transaction.atomic(durable=True):
+        action = (
+            AuditEvent.Action.UPDATE_CAMPAIGN
+            if campaign.pk
+            else AuditEvent.Action.CREATE_CAMPAIGN
+        )
+        for name, value in fields.items():
+            setattr(campaign, name, value)
+        campaign.full_clean()
+        campaign.save()
+        record_event(actor=user, action=action, obj=campaign, label=campaign.code)
+    return campaign
 
 
 def template_document_for(
@@ -195,20 +216,39 @@ def restore_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> in
                     "nothing was restored."
                 )
                 % {
-                    "entries": ", ".join(
-                        str(entry_id) for entry_id, _segment in blocked[:ENTRIES_NAMED]
-                    )
-                    + ("…" if len(blocked) > ENTRIES_NAMED else ""),
+                    "entries": _entry_numbers([entry_id for entry_id, _ in blocked]),
                     "segments": ", ".join(
                         sorted({str(segment_id) for _entry, segment_id in blocked})
                     ),
                 }
+            )
+        # Left by Delete Cancelled Segments: still cancelled, with no logged
+        # segment to restore them with (reference 2.16).
+        in_cancelled_campaign_entry = list(
+            entries.filter(campaign_entry__cancelled=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: ENTRIES_NAMED + 1]
+        )
+        if in_cancelled_campaign_entry:
+            raise ValidationError(
+                _(
+                    "Entries %(entries)s belong to a cancelled campaign entry; "
+                    "nothing was restored."
+                )
+                % {"entries": _entry_numbers(in_cancelled_campaign_entry)}
             )
         count = entries.filter(cancelled=True).update(cancelled=False)
         _record_entries(
             entries, AuditEvent.Action.RESTORE_ENTRIES, count=count, user=user
         )
     return count
+
+
+def _entry_numbers(entry_ids: list[int]) -> str:
+    """The first ENTRIES_NAMED numbers, and "…" when there were more."""
+    return ", ".join(str(entry_id) for entry_id in entry_ids[:ENTRIES_NAMED]) + (
+        "…" if len(entry_ids) > ENTRIES_NAMED else ""
+    )
 
 
 def cancel_logged_segment(logged_segment: LoggedSegment, *, user: User) -> int:
@@ -243,6 +283,8 @@ def _set_cancelled(
             **({"cancelled": False} if cancelled else {"cancelled_with_segment": True})
         )
         changed = entries.update(cancelled=cancelled, cancelled_with_segment=cancelled)
+        # Reference 2.15: the campaign entries follow their logged segment.
+        locked.campaign_entries.update(cancelled=cancelled)
         LoggedSegment.objects.filter(pk=locked.pk).update(cancelled=cancelled)
         record_event(
             actor=user,
@@ -327,8 +369,9 @@ def delete_cancelled_segments(
 ) -> dict:
     """Delete Cancelled Segments: delete the cancelled logged segments in the range.
 
-    As in the reference, their interactions (cancelled with them) are kept and
-    only unlinked: logged_segment becomes NULL, segment_number stays. A logged
+    As in the reference, their interactions (cancelled with them) and campaign
+    entries are kept and only unlinked: logged_segment becomes NULL,
+    segment_number stays. A logged
     segment that is not cancelled is never deleted. Returns the counts.
     """
     bounds = {
@@ -351,6 +394,9 @@ def delete_cancelled_segments(
         entries = InteractionLogEntry.objects.filter(logged_segment__in=ids).update(
             logged_segment=None
         )
+        campaign_entries = CampaignEntry.objects.filter(logged_segment__in=ids).update(
+            logged_segment=None
+        )
         LoggedSegment.objects.filter(pk__in=ids).delete()
         if doomed:
             record_event(
@@ -360,6 +406,7 @@ def delete_cancelled_segments(
                 figures={
                     "count": len(doomed),
                     "entries": entries,
+                    "campaign_entries": campaign_entries,
                     "numbers": ", ".join(f"{pk} {number}" for pk, number in doomed),
                     **{
                         name: str(value)
@@ -368,4 +415,8 @@ def delete_cancelled_segments(
                     },
                 },
             )
-    return {"segments": len(doomed), "entries": entries}
+    return {
+        "segments": len(doomed),
+        "entries": entries,
+        "campaign_entries": campaign_entries,
+    }

@@ -10,6 +10,7 @@ urlpatterns = [
         "<int:pk>/", views.InteractionLogEntryDetailView.as_view(), name="entry_detail"
     ),
     path("new/", views.interaction_create, name="interaction_create"),
+    path("export/", views.interaction_log_export, name="interaction_log_export"),
     path("actions/", views.interaction_log_action, name="interaction_log_action"),
     path(
         "documents/<int:pk>/download/",

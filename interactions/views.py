@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -10,7 +11,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from contacts.models import Contact
+from core.export_jobs import export
 from core.files import serve_file
+from interactions.exports import INTERACTION_LOG, log_filter
 from interactions.filters import InteractionLogFilter
 from interactions.forms import InteractionForm, LogEntryActionForm
 from interactions.models import (
@@ -100,9 +103,29 @@ class InteractionLogEntryDetailView(PermissionRequiredMixin, DetailView):
         "group",
         "salesperson",
         "campaign",
+        "campaign_entry",
         "logged_segment",
         "document",
         "created_by",
+    )
+
+
+@permission_required("interactions.view_interactionlogentry", raise_exception=True)
+def interaction_log_export(request):
+    """Export: every entry the Interaction Log shows for these filters."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("page", None)
+    if not log_filter(query.urlencode()).is_valid():
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(
+            f"{reverse('interactions:interaction_log')}?{query.urlencode()}"
+        )
+    return export(
+        request,
+        name=INTERACTION_LOG,
+        parameters={"query": query.urlencode()},
+        title=_("Interaction Log"),
     )
 
 

@@ -36,6 +36,8 @@ MARKETING_PERMISSIONS = [
     *_permissions("interactions", ["interactionlogentry"], ["view", "add", "change"]),
     *_permissions("interactions", ["loggedsegment"], ["view", "change"]),
     "interactions.view_worddocument",
+    # Campaigns: their pages, and making or editing one there.
+    *_permissions("interactions", ["campaign"], ["view", "add", "change"]),
     # Segments, and saved criteria to reuse.
     *_permissions("segmentation", ["segment", "savedcriteria"]),
 ]

@@ -16,8 +16,24 @@ class SegmentationConfig(AppConfig):
 
         from core.jobs import register_job_kind
         from segmentation.delivery.jobs import DELIVERY_KIND
-        from segmentation.jobs import CANCEL_KIND, LOG_KIND, STEP_KIND
+        from segmentation.jobs import (
+            CANCEL_KIND,
+            EDIT_LINES_KIND,
+            LOG_KIND,
+            STEP_KIND,
+        )
         from segmentation.letters.jobs import LETTERS
 
-        for kind in (LETTERS, LOG_KIND, STEP_KIND, CANCEL_KIND, DELIVERY_KIND):
+        for kind in (
+            LETTERS,
+            LOG_KIND,
+            STEP_KIND,
+            EDIT_LINES_KIND,
+            CANCEL_KIND,
+            DELIVERY_KIND,
+        ):
             register_job_kind(kind)
+
+        from segmentation.exports import register_exports
+
+        register_exports()

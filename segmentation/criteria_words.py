@@ -4,12 +4,14 @@ and what a step did: "Add Contacts: 3 contacts added. Left out: …"."""
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from interactions.models import LoggedSegment
 from segmentation.criteria import HAS_NOT, INTERACTION_FILTERS, criteria_for
-from segmentation.models import CriteriaStep, StepDefinition
+from segmentation.line_filter import LineFilterForm
+from segmentation.models import CriteriaStep, SegmentLine, StepDefinition
 
 Action = StepDefinition.Action
 
@@ -87,8 +89,50 @@ def _range(value) -> str:
     return f"{start} – {stop}"
 
 
+def describe_step(step: CriteriaStep) -> str:
+    """A step's criteria in words; for Edit Lines, what it set and on which lines."""
+    if step.action != Action.EDIT:
+        return describe(step.parameters)
+    return describe_edit(step.parameters)
+
+
+def describe_edit(parameters: dict) -> str:
+    """ "Salesperson = JD, Cost back to the header’s; lines where Language = sv"."""
+    parts = []
+    for name, value in parameters.get("fields", {}).items():
+        label = capfirst(SegmentLine._meta.get_field(name).verbose_name)
+        if value is None:
+            parts.append(_("%(field)s back to the header’s") % {"field": label})
+        else:
+            parts.append(f"{label} = {value}")
+    return _("%(changes)s; %(lines)s") % {
+        "changes": ", ".join(parts),
+        "lines": describe_line_filter(parameters.get("filter")),
+    }
+
+
+def describe_line_filter(filters: dict | None) -> str:
+    """Which lines: "the ticked lines", "all lines", "lines where Language = sv"."""
+    if filters is None:
+        return _("the ticked lines")
+    if not filters:
+        return _("all lines")
+    form_fields = LineFilterForm.base_fields
+    conjunction = _("and")
+    chosen = f" {conjunction} ".join(
+        f"{form_fields[name].label} = {value}" for name, value in filters.items()
+    )
+    return _("lines where %(filter)s") % {"filter": chosen}
+
+
 def step_message(step: CriteriaStep) -> str:
     """What a step did, for its message."""
+    if step.action == Action.EDIT:
+        return ngettext(
+            "%(action)s: %(count)d line changed.",
+            "%(action)s: %(count)d lines changed.",
+            step.edited_count,
+        ) % {"action": step.get_action_display(), "count": step.edited_count}
     if step.action == Action.ADD:
         message = ngettext(
             "%(action)s: %(count)d contact added.",

@@ -7,6 +7,8 @@ rules, as annotations:
 - template: the line's, else the header's; group, campaign and the template's
   defaults follow it. Cost, duration, information flow and initiated-by come from
   the header unless the line has a template of its own.
+- campaign target and response: the line's; else as cost is; always off when
+  the line has no campaign.
 - salesperson: the line's, else the header's, else the contact's.
 - correspondence type: the line's; else the header's default when the header
   ignores contact preferences; else the template's default when the template
@@ -22,6 +24,7 @@ so they can never disagree.
 
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     CharField,
     DecimalField,
@@ -57,6 +60,15 @@ def _from_template_or_header(template_field: str, header_field: str):
     )
 
 
+def _campaign_flag(field: str):
+    """The line's own value, else the header's (or its own template's); only with a campaign."""
+    return Case(
+        When(effective_campaign_id__isnull=True, then=Value(False)),
+        default=Coalesce(F(field), _from_template_or_header(field, field)),
+        output_field=BooleanField(),
+    )
+
+
 def _template_document(language: str):
     return Subquery(
         TemplateDocument.objects.filter(
@@ -72,6 +84,15 @@ def effective_template_id():
 def effective_salesperson_id():
     return _first_id(
         F("salesperson_id"), F("segment__salesperson_id"), F("contact__salesperson_id")
+    )
+
+
+def effective_cost():
+    """The line's cost, else its own template's unit cost, else the header's."""
+    return Coalesce(
+        F("cost"),
+        _from_template_or_header("unit_cost", "unit_cost"),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
     )
 
 
@@ -119,11 +140,7 @@ def with_effective_values(lines: QuerySet) -> QuerySet:
             F("template__campaign_id"),
             F("segment__template__campaign_id"),
         ),
-        effective_cost=Coalesce(
-            F("cost"),
-            _from_template_or_header("unit_cost", "unit_cost"),
-            output_field=DecimalField(max_digits=12, decimal_places=2),
-        ),
+        effective_cost=effective_cost(),
         effective_duration=Coalesce(
             F("duration"), _from_template_or_header("unit_duration", "unit_duration")
         ),
@@ -140,6 +157,8 @@ def with_effective_values(lines: QuerySet) -> QuerySet:
         ),
     )
     lines = lines.annotate(
+        effective_campaign_target=_campaign_flag("campaign_target"),
+        effective_campaign_response=_campaign_flag("campaign_response"),
         effective_language=Coalesce(
             F("language"),
             Case(

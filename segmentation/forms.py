@@ -46,6 +46,8 @@ class SegmentForm(forms.ModelForm):
             "date",
             "salesperson",
             "campaign",
+            "campaign_target",
+            "campaign_response",
             "correspondence_type",
             "ignore_contact_correspondence_type",
             "unit_cost",
@@ -53,7 +55,17 @@ class SegmentForm(forms.ModelForm):
             "information_flow",
             "initiated_by",
         ]
-        widgets = {"date": DATE_INPUT}
+        # Editable only with a campaign (static/js/segmenta.js); the service
+        # clears them when there is none.
+        widgets = {
+            "date": DATE_INPUT,
+            "campaign_target": forms.CheckboxInput(
+                attrs={"data-needs-value": "id_campaign"}
+            ),
+            "campaign_response": forms.CheckboxInput(
+                attrs={"data-needs-value": "id_campaign"}
+            ),
+        }
         # The interaction defaults are worded for templates; a header's are defaults
         # for its lines.
         labels = {
@@ -84,6 +96,7 @@ class SegmentForm(forms.ModelForm):
                 _("General"),
                 Row(Column("description", css_class="col-md-6"), Column("date")),
                 Row(Column("salesperson"), Column("campaign")),
+                Row(Column("campaign_target"), Column("campaign_response")),
             ),
             Fieldset(
                 _("Interaction"),
@@ -186,10 +199,17 @@ class LineForm(forms.ModelForm):
             self.initial["correspondence_type"] = "inherit"
         for name in ("template", "salesperson", "language", "description", "subject"):
             self.fields[name].help_text = _("Empty: as the segment says.")
+        for name in ("campaign_target", "campaign_response"):
+            self.fields[name].widget.choices = [
+                ("unknown", _("(as the segment says)")),
+                ("true", _("Yes")),
+                ("false", _("No")),
+            ]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("template"), Column("language"), Column("correspondence_type")),
             Row(Column("description"), Column("subject")),
+            Row(Column("campaign_target"), Column("campaign_response")),
             Row(
                 Column("salesperson"),
                 Column("date"),
@@ -329,3 +349,108 @@ class MailingGroupForm(forms.Form):
         queryset=MailingGroup.objects.all(),
         error_messages={"required": _("Specify a mailing group.")},
     )
+    delete_old_assignments = forms.BooleanField(
+        label=_("Delete old assignments"),
+        required=False,
+        help_text=_(
+            "First take every contact that is not on the segment out of the group."
+        ),
+    )
+
+
+class LineSelectionForm(forms.Form):
+    """Which lines Edit Lines works on: the ticked ones, or all the filter matches."""
+
+    lines = SelectedIdsField(required=False)
+    all_matching = forms.BooleanField(required=False)
+    expected = forms.IntegerField(min_value=0, required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data
+        if cleaned_data["all_matching"]:
+            if cleaned_data["expected"] is None:
+                raise forms.ValidationError(
+                    _("The selection is not valid; reload the page and try again.")
+                )
+        elif not cleaned_data["lines"]:
+            raise forms.ValidationError(
+                _("Select at least one line, or all matching lines.")
+            )
+        else:
+            cleaned_data["expected"] = len(cleaned_data["lines"])
+        return cleaned_data
+
+
+LEAVE_AS_IT_IS = _("(leave as it is)")
+
+
+class LineEditForm(forms.Form):
+    """Edit Lines: a new value, or back to the header's, for any overridable field.
+
+    Built from SegmentLine.OVERRIDABLE_FIELDS, so a new overridable field shows
+    up here by itself. An empty value leaves the field as it is.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for name in SegmentLine.OVERRIDABLE_FIELDS:
+            model_field = SegmentLine._meta.get_field(name)
+            field = model_field.formfield(required=False)
+            if name == "date":
+                field.widget = DATE_INPUT
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = LEAVE_AS_IT_IS
+            elif isinstance(field, forms.ChoiceField):
+                # An empty choice leaves the field alone here, whatever it means
+                # on a single line's form.
+                field.choices = [("", LEAVE_AS_IT_IS)] + [
+                    choice for choice in field.choices if choice[0] != ""
+                ]
+            self.fields[name] = field
+            self.fields[f"reset_{name}"] = forms.BooleanField(
+                label=_("Reset to the header"),
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.rows.append((self[name], self[f"reset_{name}"]))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.changes = {}
+        for name in SegmentLine.OVERRIDABLE_FIELDS:
+            value = cleaned_data.get(name)
+            if isinstance(value, str):
+                value = value.strip().lower() if name == "language" else value.strip()
+            given = value not in forms.Field.empty_values
+            if cleaned_data.get(f"reset_{name}"):
+                if given:
+                    self.add_error(
+                        name,
+                        _("Give a new value or reset to the header, not both."),
+                    )
+                self.changes[name] = None
+            elif given:
+                self.changes[name] = value
+        if not self.errors and not self.changes:
+            raise forms.ValidationError(
+                _(
+                    "Give a new value or tick “Reset to the header” for at least one field."
+                )
+            )
+        return cleaned_data
+
+
+def edit_lines_arguments(
+    selection: LineSelectionForm, line_filter, form: LineEditForm
+) -> dict:
+    """edit_lines' keyword arguments (but the user) from its three valid forms."""
+    all_matching = selection.cleaned_data["all_matching"]
+    return {
+        "changes": form.changes,
+        "line_ids": selection.cleaned_data["lines"],
+        "filters": line_filter.cleaned_data if all_matching else None,
+        "expected_count": selection.cleaned_data["expected"],
+    }

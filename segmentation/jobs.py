@@ -1,4 +1,4 @@
-"""Log, Add / Reduce / Refine and Cancel / Restore of large segments, run as jobs.
+"""Log, Add / Reduce / Refine, Edit Lines and Cancel / Restore of large segments, as jobs.
 
 Above LOG_LINES_IN_REQUEST, STEP_LINES_IN_REQUEST or CANCEL_ENTRIES_IN_REQUEST
 the button starts a job instead of doing the work in the request. The job calls
@@ -9,6 +9,7 @@ works on a segment or a logged segment (the job's key).
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -18,11 +19,18 @@ from core.users import User
 from interactions.models import LoggedSegment
 from interactions.services import cancel_logged_segment, restore_logged_segment
 from segmentation.criteria_words import step_message
+from segmentation.forms import (
+    LineEditForm,
+    LineSelectionForm,
+    edit_lines_arguments,
+)
+from segmentation.line_filter import LineFilterForm
 from segmentation.models import Segment, StepDefinition
-from segmentation.services import AlreadyLogged, log_segment
+from segmentation.services import AlreadyLogged, edit_lines, log_segment
 from segmentation.services.steps import STEP_SERVICES
 
 LOG, STEP, CANCEL = "log_segment", "segment_step", "logged_segment_cancel"
+EDIT_LINES = "segment_edit_lines"
 CANCEL_ACTION, RESTORE_ACTION = "cancel", "restore"
 
 
@@ -122,6 +130,50 @@ def run_step(job: Job, output, progress) -> Output:
     )
 
 
+def start_edit_lines_job(
+    segment: Segment, *, user: User, lines: int, data: dict[str, list[str]]
+) -> Job:
+    """Edit Lines by a job: `data` is the form's posted values, read again by the job."""
+    return start_job(
+        kind=EDIT_LINES,
+        owner=user,
+        title=_("Edit Lines · segment %(number)s") % {"number": segment.number},
+        parameters={"segment": segment.pk, "data": data},
+        total=lines,
+        language=get_language(),
+        key=segment_key(segment),
+    )
+
+
+def run_edit_lines(job: Job, output, progress) -> Output:
+    parameters = job.parameters
+    segment = Segment.objects.filter(pk=parameters["segment"]).first()
+    if segment is None:
+        raise JobError(_("The segment no longer exists; it may have been logged."))
+    progress(0, phase=StepDefinition.Action.EDIT.label)
+    data = MultiValueDict(parameters["data"])
+    forms = (
+        LineSelectionForm(data),
+        LineFilterForm(data),
+        LineEditForm(data, prefix="set"),
+    )
+    try:
+        for form in forms:
+            if not form.is_valid():
+                raise ValidationError(
+                    [error for errors in form.errors.values() for error in errors]
+                )
+        step = edit_lines(segment, user=job.owner, **edit_lines_arguments(*forms))
+    except ValidationError as error:
+        raise JobError(
+            " ".join(error.messages), links=[_segment_link(segment)]
+        ) from None
+    return Output(
+        done=step.edited_count,
+        details={"message": step_message(step), "links": [_segment_link(segment)]},
+    )
+
+
 def start_cancel_job(logged_segment: LoggedSegment, *, user: User, action: str) -> Job:
     """Cancel or Restore a logged segment by a job."""
     title = (
@@ -201,3 +253,4 @@ def _logged_link(logged: LoggedSegment) -> list[str]:
 LOG_KIND = JobKind(name=LOG, run=run_log, one_transaction=True)
 STEP_KIND = JobKind(name=STEP, run=run_step, one_transaction=True)
 CANCEL_KIND = JobKind(name=CANCEL, run=run_cancel, one_transaction=True)
+EDIT_LINES_KIND = JobKind(name=EDIT_LINES, run=run_edit_lines, one_transaction=True)

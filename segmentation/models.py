@@ -74,6 +74,18 @@ class Segment(InteractionDefaults, CreatedBy):
         ordering = ["-number"]
         verbose_name = _("segment")
         verbose_name_plural = _("segments")
+        constraints = [
+            *InteractionDefaults.Meta.constraints,
+            # Reference 1.6: target and response mean something only with a campaign.
+            models.CheckConstraint(
+                condition=models.Q(campaign__isnull=False)
+                | models.Q(campaign_target=False, campaign_response=False),
+                name="segment_campaign_flags_need_campaign",
+                violation_error_message=_(
+                    "Campaign target and campaign response need a campaign."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.description}".strip()
@@ -134,6 +146,10 @@ class LineDetails(models.Model):
     duration = models.PositiveIntegerField(
         _("duration (minutes)"), null=True, blank=True
     )
+    campaign_target = models.BooleanField(_("campaign target"), null=True, blank=True)
+    campaign_response = models.BooleanField(
+        _("campaign response"), null=True, blank=True
+    )
     evaluation = models.CharField(
         _("evaluation"),
         max_length=15,
@@ -166,6 +182,8 @@ class LineDetails(models.Model):
         "date",
         "cost",
         "duration",
+        "campaign_target",
+        "campaign_response",
     ]
     # What the line form edits: the above plus what only a line has.
     EDITABLE_FIELDS = [*OVERRIDABLE_FIELDS, "evaluation", "personal_comment"]
@@ -249,6 +267,26 @@ class RemovedSegmentLine(LineDetails):
         return f"{self.pk} ({self.removed_by_step})"
 
 
+class EditedSegmentLine(LineDetails):
+    """A line's details as they were before an Edit Lines step, so Go Back puts them back.
+
+    No foreign key to the line: a later Reduce may remove the line (and Go Back
+    bring it back with the same id) without losing this snapshot.
+    """
+
+    line_id = models.BigIntegerField(_("line"))
+    edited_by_step = models.ForeignKey(
+        "CriteriaStep", on_delete=models.CASCADE, related_name="edited_lines"
+    )
+
+    class Meta:
+        verbose_name = _("edited segment line")
+        verbose_name_plural = _("edited segment lines")
+
+    def __str__(self):
+        return f"{self.line_id} ({self.edited_by_step})"
+
+
 class StepDefinition(models.Model):
     """An action with its criteria and options: what a step did or a saved step will do."""
 
@@ -256,6 +294,7 @@ class StepDefinition(models.Model):
         ADD = "add", _("Add Contacts")
         REDUCE = "reduce", _("Reduce Contacts")
         REFINE = "refine", _("Refine Contacts")
+        EDIT = "edit", _("Edit Lines")
 
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     parameters = models.JSONField(
@@ -279,13 +318,14 @@ class StepDefinition(models.Model):
 
 
 class CriteriaStep(StepDefinition, CreatedBy):
-    """One Add / Reduce / Refine applied to a segment, undone by Go Back."""
+    """One Add / Reduce / Refine / Edit Lines applied to a segment, undone by Go Back."""
 
     class Origin(models.TextChoices):
         CRITERIA = "criteria", _("Criteria")
         MANUAL = "manual", _("By hand")
         REUSE_SEGMENT = "reuse_segment", _("Reuse Segment")
         REUSE_CRITERIA = "reuse_criteria", _("Reuse Criteria")
+        WORKBENCH = "workbench", _("Workbench")
 
     segment = models.ForeignKey(
         Segment,
@@ -299,6 +339,7 @@ class CriteriaStep(StepDefinition, CreatedBy):
     )
     added_count = models.PositiveIntegerField(_("added"), default=0)
     removed_count = models.PositiveIntegerField(_("removed"), default=0)
+    edited_count = models.PositiveIntegerField(_("edited"), default=0)
     left_out = models.JSONField(
         _("left out"),
         default=dict,

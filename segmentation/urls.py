@@ -3,7 +3,9 @@ from django.urls import path
 from segmentation.letters import views as letters
 from segmentation.models import StepDefinition
 from segmentation.views import (
+    campaigns,
     contacts,
+    exports,
     lines,
     log,
     logged,
@@ -25,6 +27,15 @@ contact_pages = [
     path("<int:pk>/", contacts.ContactDetailView.as_view(), name="contact_detail"),
 ]
 
+# The campaign pages: config/urls.py serves them under /campaigns/ in the
+# campaigns namespace (Django admin keeps its own for admins).
+campaign_pages = [
+    path("", campaigns.CampaignListView.as_view(), name="campaign_list"),
+    path("new/", campaigns.campaign_create, name="campaign_create"),
+    path("<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("<int:pk>/edit/", campaigns.campaign_update, name="campaign_update"),
+]
+
 Action = StepDefinition.Action
 
 urlpatterns = [
@@ -38,6 +49,7 @@ urlpatterns = [
     path("<int:pk>/", segments.segment_detail, name="segment_detail"),
     path("<int:pk>/edit/", segments.SegmentUpdateView.as_view(), name="segment_update"),
     path("<int:pk>/delete/", segments.segment_delete, name="segment_delete"),
+    path("<int:pk>/export/", exports.segment_export, name="segment_export"),
     path(
         "<int:pk>/add-contacts/",
         steps.segment_step,
@@ -62,6 +74,7 @@ urlpatterns = [
         steps.segment_remove_lines,
         name="segment_remove_lines",
     ),
+    path("<int:pk>/edit-lines/", lines.segment_edit_lines, name="segment_edit_lines"),
     path("<int:pk>/go-back/", steps.segment_go_back, name="segment_go_back"),
     path("<int:pk>/criteria/", steps.segment_criteria, name="segment_criteria"),
     path(
@@ -126,6 +139,11 @@ urlpatterns = [
         "logged/<int:pk>/outcome/",
         outcome.LoggedSegmentOutcomeView.as_view(),
         name="logged_segment_outcome",
+    ),
+    path(
+        "logged/<int:pk>/export/",
+        exports.logged_segment_export,
+        name="logged_segment_export",
     ),
     path(
         "logged/<int:pk>/cancel/",

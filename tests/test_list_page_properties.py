@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from interactions.filters import InteractionLogFilter, LoggedSegmentFilter
 from segmentation.criteria import ContactCriteria
+from segmentation.line_filter import FILTER_FIELDS
 from tests.factories import (
     ContactFactory,
     InteractionLogEntryFactory,
@@ -38,8 +39,15 @@ PAGES = {
     "contacts:contact_list": [*CRITERIA, "sort", "page", "per_page"],
     "contacts:contact_export": [*CRITERIA, "sort", "format"],
     "contacts:contact_search": ["q", "type"],
-    "segmentation:segment_list": ["q", "page"],
-    "segmentation:segment_detail": ["page"],
+    "segmentation:segment_list": [
+        "q",
+        "page",
+        "salesperson",
+        "campaign",
+        "template",
+        "creator",
+    ],
+    "segmentation:segment_detail": ["page", *FILTER_FIELDS],
     "segmentation:segment_add_contacts": [*CRITERIA, *STEP_OPTIONS],
     "segmentation:segment_reduce_contacts": [*CRITERIA, *STEP_OPTIONS],
     "segmentation:segment_refine_contacts": [*CRITERIA, *STEP_OPTIONS],
@@ -55,6 +63,7 @@ PAGES = {
         "created_at_before",
         "page",
     ],
+    "campaigns:campaign_list": ["q", "page"],
 }
 TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=20)
 VALUES = st.one_of(
@@ -112,7 +121,12 @@ def test_no_query_string_makes_a_list_page_fail(
 
 
 @pytest.mark.parametrize(
-    "page", ["segmentation:segment_list", "contacts:contact_search"]
+    "page",
+    [
+        "segmentation:segment_list",
+        "contacts:contact_search",
+        "campaigns:campaign_list",
+    ],
 )
 def test_a_nul_in_a_search_finds_nothing(marketing_client, some_of_everything, page):
     response = marketing_client.get(reverse(page), {"q": "SM\x00"})

@@ -1,6 +1,7 @@
 """Every business write of segments, one service per button, by topic.
 
-`log` holds the Log transaction; `steps` Add/Reduce/Refine/Go Back; `criteria`
+`log` holds the Log transaction; `steps` Add/Reduce/Refine/Go Back; `edit_lines`
+the workbench's Edit Lines step; `criteria`
 saved criteria; `segments` the header and lines; `from_criteria` a new segment
 from the filtered contact list; `delivery` what follows sending (Mark as
 Printed, Resend).
@@ -14,6 +15,7 @@ from segmentation.services.criteria import (
     save_criteria,
 )
 from segmentation.services.delivery import mark_printed, resend_failed
+from segmentation.services.edit_lines import edit_lines
 from segmentation.services.from_criteria import create_segment_from_criteria
 from segmentation.services.log import (
     AlreadyLogged,
@@ -47,6 +49,7 @@ __all__ = [
     "create_segment_from_criteria",
     "delete_saved_criteria",
     "delete_segment",
+    "edit_lines",
     "go_back",
     "log_segment",
     "mark_printed",

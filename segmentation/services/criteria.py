@@ -52,7 +52,8 @@ def save_criteria(
 ) -> SavedCriteria:
     """Save Criteria: keep the segment's steps under a code, for Reuse Criteria."""
     with transaction.atomic(durable=True):
-        steps = list(segment.steps.order_by("number"))
+        # Edit Lines changed details of lines that exist today, not criteria.
+        steps = list(segment.steps.exclude(action=Action.EDIT).order_by("number"))
         if not steps:
             raise ValidationError(_("The segment has no criteria steps to save."))
         taken = ValidationError(

@@ -10,6 +10,11 @@ from django.db.models import (
     DateTimeField,
     F,
     IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -22,8 +27,10 @@ from core.audit import AuditEvent, nested_services, record_event
 from core.database import refresh_statistics_on_commit
 from core.users import User
 from interactions.models import (
+    CampaignEntry,
     DeliveryStatus,
     InteractionLogEntry,
+    InteractionTemplate,
     LoggedSegment,
     NotSentReason,
 )
@@ -89,12 +96,20 @@ def log_segment(
             contact_count=check.contacts,
             created_by=user,
         )
+        lines = with_effective_values(SegmentLine.objects.filter(segment=segment))
+        has_campaign_entries = (
+            _may_have_campaign(segment)
+            and _create_campaign_entries(logged, lines, user=user) > 0
+        )
         logged.entry_count = insert_from_queryset(
             InteractionLogEntry,
-            _entry_columns(logged, user=user, deliver=deliver),
-            with_effective_values(SegmentLine.objects.filter(segment=segment)).order_by(
-                "pk"
+            _entry_columns(
+                logged,
+                user=user,
+                deliver=deliver,
+                has_campaign_entries=has_campaign_entries,
             ),
+            lines.order_by("pk"),
         )
         logged.save(update_fields=["entry_count"])
         on_phase(_("Removing the segment"))
@@ -201,7 +216,59 @@ def create_follow_up_segment(
     return follow_up
 
 
-def _entry_columns(logged: LoggedSegment, *, user: User, deliver: bool) -> dict:
+def _may_have_campaign(segment: Segment) -> bool:
+    """Whether any line can be logged with a campaign: one cheap query at most.
+
+    Spares segments without a campaign the grouped pass over every line's
+    effective values that making campaign entries takes.
+    """
+    if segment.campaign_id is not None:
+        return True
+    return InteractionTemplate.objects.filter(
+        Q(pk=segment.template_id)
+        | Q(
+            pk__in=SegmentLine.objects.filter(
+                segment=segment, template__isnull=False
+            ).values("template_id")
+        ),
+        campaign__isnull=False,
+    ).exists()
+
+
+def _create_campaign_entries(
+    logged: LoggedSegment, lines: QuerySet[SegmentLine], *, user: User
+) -> int:
+    """One campaign entry per campaign of the lines (reference 2.12, step 4); how many.
+
+    One INSERT … SELECT grouped by the lines' campaign. The reference takes the
+    date and salesperson of the campaign's first line; here the earliest date
+    and the lowest salesperson id of its lines stand in, which is the same
+    whenever the header sets them.
+    """
+    return insert_from_queryset(
+        CampaignEntry,
+        {
+            "campaign_id": F("effective_campaign_id"),
+            "logged_segment_id": Value(logged.pk),
+            "segment_number": Value(logged.segment_number),
+            "description": Value(logged.description),
+            "date": Min("effective_date"),
+            "salesperson_id": Min("effective_salesperson_id"),
+            "cancelled": Value(False),
+            "created_by_id": Value(
+                user.pk if user else None, output_field=IntegerField()
+            ),
+            "created_at": Value(logged.created_at, output_field=DateTimeField()),
+        },
+        lines.filter(effective_campaign_id__isnull=False)
+        .order_by()
+        .values("effective_campaign_id"),
+    )
+
+
+def _entry_columns(
+    logged: LoggedSegment, *, user: User, deliver: bool, has_campaign_entries: bool
+) -> dict:
     """Each log entry column, from a line annotated with its effective values."""
     # With Send attachments, e-mails wait for the delivery run and hard copies
     # for Mark as Printed.
@@ -262,6 +329,18 @@ def _entry_columns(logged: LoggedSegment, *, user: User, deliver: bool) -> dict:
         "duration": F("effective_duration"),
         "salesperson_id": F("effective_salesperson_id"),
         "campaign_id": F("effective_campaign_id"),
+        "campaign_entry_id": (
+            Subquery(
+                CampaignEntry.objects.filter(
+                    logged_segment_id=logged.pk,
+                    campaign_id=OuterRef("effective_campaign_id"),
+                ).values("pk")[:1]
+            )
+            if has_campaign_entries
+            else Value(None, output_field=IntegerField())
+        ),
+        "campaign_target": F("effective_campaign_target"),
+        "campaign_response": F("effective_campaign_response"),
         "evaluation": F("evaluation"),
         "attempt_failed": Value(False),
         "cancelled": Value(False),

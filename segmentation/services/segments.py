@@ -44,6 +44,9 @@ def save_segment(
             fields = {**fields, **template.interaction_defaults()}
         for name, value in fields.items():
             setattr(segment, name, value)
+        if segment.campaign_id is None:
+            # Reference 1.6: clearing the campaign clears its target and response.
+            segment.campaign_target = segment.campaign_response = False
         if not segment.pk:
             segment.number = take_numbers("segment")[0]
             segment.created_by = user

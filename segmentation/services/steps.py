@@ -8,7 +8,7 @@ the lines it removes, so Go Back can restore them.
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     F,
     Max,
@@ -26,6 +26,7 @@ from interactions.models import LoggedSegment
 from segmentation.criteria import matching_contacts
 from segmentation.models import (
     CriteriaStep,
+    EditedSegmentLine,
     RemovedSegmentLine,
     Segment,
     SegmentLine,
@@ -81,7 +82,7 @@ def add_contacts(
             expand_companies=expand_companies,
             allow_related_companies=allow_related_companies,
         )
-        step = _new_step(
+        step = new_step(
             segment,
             user=user,
             origin=origin,
@@ -111,7 +112,7 @@ def add_contacts(
             ),
         )
         step.save(update_fields=["added_count", "left_out"])
-        _record_step(
+        record_step(
             segment, step, ADD_EVENTS[origin], count=step.added_count, user=user
         )
     return step
@@ -204,7 +205,7 @@ def remove_lines(
         numbers = sorted(set(lines.values_list("contact__number", flat=True)))
         if not numbers:
             raise ValidationError(_("Select at least one line."))
-        step = _new_step(
+        step = new_step(
             segment,
             user=user,
             origin=Origin.MANUAL,
@@ -213,7 +214,7 @@ def remove_lines(
         )
         step.removed_count = _snapshot_and_delete(lines, step)
         step.save(update_fields=["removed_count"])
-        _record_step(
+        record_step(
             segment,
             step,
             AuditEvent.Action.REMOVE_LINES,
@@ -238,7 +239,9 @@ def go_back(segment: Segment, *, user: User) -> CriteriaStep:
             removed,
         )
         removed.delete()
-        _record_step(
+        if step.action == Action.EDIT:
+            _restore_edited_lines(step)
+        record_step(
             segment,
             step,
             AuditEvent.Action.GO_BACK,
@@ -280,7 +283,7 @@ def remove_by_criteria(
             matching_contacts(criteria),
             entire_companies=entire_companies,
         )
-        step = _new_step(
+        step = new_step(
             segment,
             user=user,
             origin=origin,
@@ -290,13 +293,36 @@ def remove_by_criteria(
         )
         step.removed_count = _snapshot_and_delete(lines, step)
         step.save(update_fields=["removed_count"])
-        _record_step(
+        record_step(
             segment, step, STEP_EVENTS[action], count=step.removed_count, user=user
         )
     return step
 
 
-def _record_step(
+def _restore_edited_lines(step: CriteriaStep) -> None:
+    """Put back the details an Edit Lines step changed, in one UPDATE … FROM its snapshot.
+
+    Only the fields the step changed go back: a later hand edit of another
+    field stays. UPDATE … FROM is the same in PostgreSQL and SQLite (3.33+).
+    """
+    quote = connection.ops.quote_name
+    columns = [
+        SegmentLine._meta.get_field(name).column for name in step.parameters["fields"]
+    ]
+    assignments = ", ".join(
+        f"{quote(column)} = snapshot.{quote(column)}" for column in columns
+    )
+    lines = quote(SegmentLine._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {lines} SET {assignments} "
+            f"FROM {quote(EditedSegmentLine._meta.db_table)} snapshot "
+            f"WHERE snapshot.edited_by_step_id = %s AND {lines}.id = snapshot.line_id",
+            [step.pk],
+        )
+
+
+def record_step(
     segment: Segment,
     step: CriteriaStep,
     action: str,
@@ -313,9 +339,9 @@ def _record_step(
     )
 
 
-def _new_step(segment: Segment, *, user: User, **fields) -> CriteriaStep:
+def new_step(segment: Segment, *, user: User, **fields) -> CriteriaStep:
     # A step may add or remove thousands of lines: the planner should know.
-    refresh_statistics_on_commit(SegmentLine, RemovedSegmentLine)
+    refresh_statistics_on_commit(SegmentLine, RemovedSegmentLine, EditedSegmentLine)
     last = segment.steps.aggregate(last=Max("number"))["last"] or 0
     return CriteriaStep.objects.create(
         segment=segment, number=last + 1, created_by=user, **fields

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from contacts.exports import export_csv, export_xlsx
+from contacts.exports import export_contacts
 from contacts.models import Contact
 from segmentation.criteria import SECTIONS, ContactCriteria, parameters_from
 from segmentation.services import create_segment_from_criteria
@@ -103,9 +103,7 @@ class ContactListView(PermissionRequiredMixin, ListView):
 def contact_export(request):
     """Exactly the contacts of the filtered list, in its order, as CSV or Excel."""
     _filterset, contacts = filtered_contacts(request, Contact.objects.all())
-    if request.GET.get("format") == "xlsx":
-        return export_xlsx(contacts)
-    return export_csv(contacts)
+    return export_contacts(contacts, file_format=request.GET.get("format", "csv"))
 
 
 class ContactDetailView(PermissionRequiredMixin, DetailView):

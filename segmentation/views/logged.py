@@ -33,6 +33,7 @@ from segmentation.jobs import (
 )
 from segmentation.letters.jobs import logged_entries
 from segmentation.services import mark_printed, resend_failed
+from segmentation.views.campaigns import campaign_entries_with_totals
 
 
 class LoggedSegmentListView(PermissionRequiredMixin, ListView):
@@ -82,6 +83,9 @@ class LoggedSegmentDetailView(PermissionRequiredMixin, DetailView):
             self.object, hard_copy=True
         ).exists()
         context["pdf_available"] = pdf_available()
+        context["campaign_entries"] = campaign_entries_with_totals(
+            self.object.campaign_entries.all()
+        )
         return context
 
 

@@ -28,14 +28,21 @@ def segment_apply_mailing_group(request, pk):
         if request.method == "POST":
             try:
                 done = apply_mailing_group(
-                    segment, mailing_group=group, user=request.user
+                    segment,
+                    mailing_group=group,
+                    user=request.user,
+                    delete_old_assignments=form.cleaned_data["delete_old_assignments"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _applied_message(group.code, segment, done))
                 return redirect(segment)
-        counts = mailing_group_counts(segment, mailing_group=group)
+        counts = mailing_group_counts(
+            segment,
+            mailing_group=group,
+            delete_old_assignments=form.cleaned_data["delete_old_assignments"],
+        )
     return render(
         request,
         "segmentation/segment_apply_mailing_group.html",
@@ -44,10 +51,18 @@ def segment_apply_mailing_group(request, pk):
 
 
 def _applied_message(code: str, segment: Segment, counts: dict) -> str:
-    return ngettext(
+    message = ngettext(
         "Mailing group %(code)s is now applied to segment %(number)s: "
         "%(count)d contact added.",
         "Mailing group %(code)s is now applied to segment %(number)s: "
         "%(count)d contacts added.",
         counts["added"],
     ) % {"code": code, "number": segment.number, "count": counts["added"]}
+    if not counts["removed"]:
+        return message
+    removed = ngettext(
+        "%(count)d old assignment deleted.",
+        "%(count)d old assignments deleted.",
+        counts["removed"],
+    ) % {"count": counts["removed"]}
+    return f"{message} {removed}"

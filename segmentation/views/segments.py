@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,9 @@ from segmentation.forms import (
     AddLinesForm,
     SegmentForm,
 )
+from segmentation.line_filter import FILTER_FIELDS, LineFilterForm, matching_lines
 from segmentation.models import Segment, SegmentLine
+from segmentation.segment_filter import SegmentFilterForm, filtered_segments
 from segmentation.services import (
     delete_segment,
     save_segment,
@@ -30,35 +32,21 @@ LINES_PER_PAGE = 50
 SEGMENTS_PER_PAGE = 50
 
 
-def _line_count():
-    return Subquery(
-        SegmentLine.objects.filter(segment=OuterRef("pk"))
-        .values("segment")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-
-
 class SegmentListView(PermissionRequiredMixin, ListView):
-    """Segments not logged yet, newest first."""
+    """Segments not logged yet, newest first, filtered, with line counts and costs."""
 
     permission_required = "segmentation.view_segment"
     raise_exception = True
     paginate_by = SEGMENTS_PER_PAGE
 
     def get_queryset(self):
-        segments = Segment.objects.select_related("template", "salesperson").annotate(
-            line_count=Coalesce(_line_count(), 0)
-        )
-        term = self.request.GET.get("q", "").strip()
-        if "\x00" in term:
-            # No text holds a NUL, and PostgreSQL refuses one in a query.
-            return segments.none()
-        if term:
-            segments = segments.filter(
-                Q(number__icontains=term) | Q(description__icontains=term)
-            )
-        return segments
+        self.filter_form = SegmentFilterForm(self.request.GET)
+        if not self.filter_form.is_valid():
+            return Segment.objects.none()
+        return filtered_segments(self.filter_form.cleaned_data)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
 
 
 class SegmentSaveMixin:
@@ -103,7 +91,7 @@ class SegmentUpdateView(PermissionRequiredMixin, SegmentSaveMixin, UpdateView):
 
 @permission_required("segmentation.view_segment", raise_exception=True)
 def segment_detail(request, pk):
-    """The segment: its header, its lines with their effective values, and the actions."""
+    """The segment: its header, its lines (filtered) with their effective values, the actions."""
     segment = get_object_or_404(
         Segment.objects.select_related(
             "template", "salesperson", "campaign", "document"
@@ -112,10 +100,12 @@ def segment_detail(request, pk):
     )
     # Page through bare line ids first: OFFSET over the annotated query would
     # compute every skipped line's effective values too.
+    line_filter = LineFilterForm(request.GET)
+    lines = SegmentLine.objects.none()
+    if line_filter.is_valid():
+        lines = matching_lines(segment, line_filter.cleaned_data)
     page = Paginator(
-        SegmentLine.objects.filter(segment=segment)
-        .order_by("pk")
-        .values_list("pk", flat=True),
+        lines.order_by("pk").values_list("pk", flat=True),
         LINES_PER_PAGE,
     ).get_page(request.GET.get("page"))
     page.object_list = list(
@@ -148,6 +138,8 @@ def segment_detail(request, pk):
             "segment": segment,
             "page_obj": page,
             "add_lines_form": AddLinesForm(),
+            "line_filter": line_filter,
+            "filtered": any(line_filter.data.get(name) for name in FILTER_FIELDS),
         },
     )
 

@@ -16,7 +16,12 @@ from segmentation.criteria import (
     ContactCriteria,
     parameters_from,
 )
-from segmentation.criteria_words import describe, left_out_text, step_message
+from segmentation.criteria_words import (
+    describe,
+    describe_step,
+    left_out_text,
+    step_message,
+)
 from segmentation.forms import (
     AddLinesForm,
     RemoveLinesForm,
@@ -136,7 +141,16 @@ def segment_remove_lines(request, pk):
     """Remove the ticked lines, as one step."""
     segment = get_object_or_404(Segment, pk=pk)
     form = RemoveLinesForm(request.POST)
-    if form.is_valid():
+    if request.POST.get("all_matching"):
+        # Removing lines by a filter is what Reduce Contacts is for.
+        messages.error(
+            request,
+            _(
+                "Remove selected lines works on ticked lines only; nothing was "
+                "removed. Use Reduce Contacts to remove lines by criteria."
+            ),
+        )
+    elif form.is_valid():
         try:
             step = remove_lines(
                 segment, line_ids=form.cleaned_data["lines"], user=request.user
@@ -182,7 +196,7 @@ def segment_go_back(request, pk):
         {
             "segment": segment,
             "step": last_step,
-            "description": describe(last_step.parameters),
+            "description": describe_step(last_step),
         },
     )
 
@@ -193,7 +207,7 @@ def segment_criteria(request, pk):
     segment = get_object_or_404(Segment, pk=pk)
     steps = list(segment.steps.select_related("created_by"))
     for step in steps:
-        step.description = describe(step.parameters)
+        step.description = describe_step(step)
         step.left_out_text = left_out_text(step.left_out)
     form = SaveCriteriaForm(request.POST or None)
     if request.method == "POST":

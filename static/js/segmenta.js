@@ -122,3 +122,23 @@ function announceErrors() {
   target.focus();
 }
 document.addEventListener("DOMContentLoaded", announceErrors);
+
+// A field marked data-needs-value="<id>" is usable only while that field has a
+// value (a segment's campaign target and response need a campaign).
+function followNeededValues() {
+  for (const field of document.querySelectorAll("[data-needs-value]")) {
+    const needed = document.getElementById(field.dataset.needsValue);
+    if (!needed) {
+      continue;
+    }
+    const follow = () => {
+      field.disabled = !needed.value;
+      if (field.disabled) {
+        field.checked = false;
+      }
+    };
+    needed.addEventListener("change", follow);
+    follow();
+  }
+}
+document.addEventListener("DOMContentLoaded", followNeededValues);

@@ -153,9 +153,9 @@ def test_the_xlsx_export_imports_unchanged(marketing_client, formula_contacts):
 
 
 def test_the_xlsx_export_goes_on_to_a_second_sheet_past_a_sheets_rows(
-    marketing_client, monkeypatch
+    marketing_client, settings
 ):
-    monkeypatch.setattr("core.exports.XLSX_MAX_ROWS", 3)
+    settings.XLSX_ROWS_PER_SHEET = 3
     ContactFactory.create_batch(3)
 
     response = marketing_client.get(EXPORT_URL, {"format": "xlsx", "sort": "number"})

@@ -183,6 +183,6 @@ def test_a_logged_segment_page_runs_a_constant_number_of_queries(
         )
 
     # 7, one grouped count of the entries by delivery status, the delivery
-    # job, whether any letter is to print, and the history.
-    with django_assert_num_queries(11):
+    # job, whether any letter is to print, the campaign entries and the history.
+    with django_assert_num_queries(12):
         marketing_client.get(logged_segment.get_absolute_url())

@@ -52,7 +52,7 @@ def test_apply_puts_every_contact_of_the_segment_in_the_group_once(
 
     counts = apply_mailing_group(segment, mailing_group=group, user=marketing_user)
 
-    assert counts == {"added": 3, "already": 2}
+    assert counts == {"added": 3, "already": 2, "removed": 0}
     on_segment = set(segment.lines.values_list("contact_id", flat=True))
     assert set(group.contacts.values_list("pk", flat=True)) == on_segment
     assert outsider_contact.pk not in set(group.contacts.values_list("pk", flat=True))
@@ -69,7 +69,7 @@ def test_apply_twice_adds_nothing_the_second_time(segment, group, marketing_user
 
     counts = apply_mailing_group(segment, mailing_group=group, user=marketing_user)
 
-    assert counts == {"added": 0, "already": 5}
+    assert counts == {"added": 0, "already": 5, "removed": 0}
     assert _links() == before
 
 
@@ -163,3 +163,49 @@ def test_a_user_in_no_group_gets_403_and_nothing_changes(
         == 403
     )
     assert _links() == before
+
+
+def test_delete_old_assignments_leaves_exactly_the_segment_in_the_group(
+    segment, group, marketing_user
+):
+    old = ContactFactory.create_batch(2)
+    for contact in old:
+        contact.mailing_groups.add(group)
+    other_group = MailingGroupFactory(code="XMAS")
+    old[0].mailing_groups.add(other_group)
+
+    counts = apply_mailing_group(
+        segment, mailing_group=group, user=marketing_user, delete_old_assignments=True
+    )
+
+    assert counts == {"added": 3, "already": 2, "removed": 2}
+    on_segment = set(segment.lines.values_list("contact_id", flat=True))
+    assert set(group.contacts.values_list("pk", flat=True)) == on_segment
+    assert list(other_group.contacts.all()) == [old[0]]
+
+
+def test_the_page_counts_old_assignments_first_then_deletes_them(
+    marketing_client, segment, group
+):
+    outside = ContactFactory()
+    outside.mailing_groups.add(group)
+    before = _links()
+    chosen = {"mailing_group": group.pk, "delete_old_assignments": "on"}
+
+    counted = marketing_client.get(_url(segment), chosen).content.decode()
+
+    assert "1 contact not on the segment will be taken out" in counted
+    assert 'name="delete_old_assignments" value="on"' in counted
+    assert _links() == before
+    response = marketing_client.post(_url(segment), chosen, follow=True)
+    assert "1 old assignment deleted." in response.content.decode()
+    assert outside.pk not in set(group.contacts.values_list("pk", flat=True))
+
+
+def test_without_the_option_old_assignments_stay(marketing_client, segment, group):
+    outside = ContactFactory()
+    outside.mailing_groups.add(group)
+
+    marketing_client.post(_url(segment), {"mailing_group": group.pk})
+
+    assert outside.pk in set(group.contacts.values_list("pk", flat=True))

@@ -64,7 +64,7 @@ def test_only_the_cancelled_ones_in_the_date_range_are_deleted(
 ):
     done = delete_cancelled_segments(**JANUARY_RANGE, user=marketing_admin)
 
-    assert done == {"segments": 2, "entries": 5}
+    assert done == {"segments": 2, "entries": 5, "campaign_entries": 0}
     remaining = set(LoggedSegment.objects.values_list("pk", flat=True))
     assert remaining == {archive["old_active"].pk, archive["new_cancelled"].pk}
 
@@ -123,7 +123,7 @@ def test_nothing_to_delete_records_nothing(archive, marketing_admin):
         user=marketing_admin,
     )
 
-    assert done == {"segments": 0, "entries": 0}
+    assert done == {"segments": 0, "entries": 0, "campaign_entries": 0}
     assert _state() == before
     assert not AuditEvent.objects.exists()
 
