@@ -1,17 +1,32 @@
 // Small progressive enhancements; every page works without them.
-// Contact pickers: a <select data-autocomplete-url> becomes a search box that
-// asks the server for matches, so no page ever lists every contact.
+
 // Tom Select moves the label to its own search box and hides the original
 // <select>, which still carries the form value: it keeps the label's words as
 // its accessible name.
 function enhanceSelect(select, options) {
   const label = select.labels.length ? select.labels[0].textContent.trim() : "";
-  new TomSelect(select, options);
+  // Tom Select's own words, in the page's language.
+  const words = document.body.dataset;
+  new TomSelect(select, {
+    ...options,
+    render: {
+      no_results: () => `<div class="no-results">${words.noResults}</div>`,
+      ...options.render,
+    },
+    plugins: Object.fromEntries(
+      (options.plugins || []).map((plugin) => [
+        plugin,
+        plugin === "remove_button" ? { title: words.remove } : {},
+      ]),
+    ),
+  });
   if (label && !select.hasAttribute("aria-label")) {
     select.setAttribute("aria-label", label);
   }
 }
 
+// Contact pickers: a <select data-autocomplete-url> becomes a search box that
+// asks the server for matches, so no page ever lists every contact.
 function initContactPickers() {
   if (typeof TomSelect === "undefined") {
     return;

@@ -138,3 +138,39 @@ def test_the_admin_template_page_has_no_wcag_violations(
     )
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_the_segment_page_does_not_scroll_sideways_at_320_px(
+    logged_in_page, live_server, workflow
+):
+    """WCAG 1.4.10 Reflow: at 320 CSS px only the line table scrolls, not the page."""
+    page = logged_in_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    segment = workflow["segment"].pk
+    for url in (
+        reverse("segmentation:segment_detail", args=[segment]),
+        reverse("segmentation:segment_log", args=[segment]),
+        reverse("contacts:contact_list"),
+    ):
+        page.goto(live_server.url + url)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 320, f"{url} is {width} px wide"
+
+
+def test_the_pickers_speak_the_pages_language(logged_in_page, live_server, workflow):
+    page = logged_in_page
+    page.context.add_cookies(
+        [{"name": "django_language", "value": "sv", "url": live_server.url}]
+    )
+    segment = workflow["segment"].pk
+    page.goto(
+        live_server.url
+        + reverse("segmentation:segment_add_contacts", args=[segment])
+        + "?country=SE"
+    )
+    picker = page.locator("#id_salesperson-ts-control")
+    picker.click()
+    picker.fill("zzzz-no-such")
+    no_results = page.locator(".ts-dropdown .no-results")
+    no_results.wait_for()
+    assert no_results.inner_text() != "No results found"
