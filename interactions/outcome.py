@@ -23,6 +23,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import CorrespondenceType
+from core.money import money
 from interactions.models import DeliveryStatus, Evaluation, InteractionLogEntry
 
 RESPONSES = frozenset({Evaluation.VERY_POSITIVE, Evaluation.POSITIVE})
@@ -111,6 +112,8 @@ def outcome_of(entries: QuerySet[InteractionLogEntry]) -> Outcome:
         .values("cancelled", *DIMENSIONS)
         .annotate(count=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
     )
+    for row in rows:
+        row["cost"] = money(row["cost"])
     counted = [row for row in rows if not row["cancelled"]]
     delivered = [row for row in counted if row["delivery_status"] in DELIVERED]
     # Where nothing was delivered, a response is any counted entry evaluated so.
@@ -119,7 +122,7 @@ def outcome_of(entries: QuerySet[InteractionLogEntry]) -> Outcome:
     return Outcome(
         counted=total,
         cancelled=sum(row["count"] for row in rows if row["cancelled"]),
-        cost=sum((row["cost"] or Decimal(0) for row in counted), Decimal(0)),
+        cost=sum((row["cost"] for row in counted), Decimal("0.00")),
         duration=sum(row["duration"] or 0 for row in counted),
         delivered=sum(row["count"] for row in delivered),
         responses=sum(row["count"] for row in base if row["evaluation"] in RESPONSES),
@@ -132,7 +135,7 @@ def _figure(dimension: str, rows: list[dict], total: int) -> Figure:
     costs: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
         counts[row[dimension]] += row["count"]
-        costs[row[dimension]] += row["cost"] or Decimal(0)
+        costs[row[dimension]] += row["cost"]
     if dimension in CHOICES:
         # Every evaluation is shown, even at 0; other choices only when used.
         values = [
