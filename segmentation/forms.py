@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from interactions.forms import WordUploadField
 from interactions.models import InteractionTemplate, LoggedSegment
 from segmentation.criteria import LOGGED_CORRESPONDENCE_TYPES, split_values
 from segmentation.models import SavedCriteria, Segment, SegmentLine, StepDefinition
+from segmentation.template_defaults import defaults_notes, replaced_values
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,6 +73,10 @@ class SegmentForm(forms.ModelForm):
         self.fields["template"].queryset = InteractionTemplate.objects.select_related(
             "group"
         )
+        self.fields["template"].widget.attrs["data-template-notes"] = "template-notes"
+        self.template_notes = defaults_notes(InteractionTemplate.objects.all())
+        chosen = self["template"].value()
+        self.template_note = self.template_notes.get(str(chosen or ""), "")
         if not self.instance.document_id:
             del self.fields["remove_document"]
         document_fields = ["upload"] + (
@@ -89,6 +94,7 @@ class SegmentForm(forms.ModelForm):
                 _("Interaction"),
                 Row(Column("template"), Column("language"), Column("subject")),
                 "take_template_defaults",
+                HTML('{% include "segmentation/includes/template_notes.html" %}'),
                 Row(
                     Column("correspondence_type"),
                     Column("ignore_contact_correspondence_type"),
@@ -105,6 +111,17 @@ class SegmentForm(forms.ModelForm):
 
     def clean_language(self):
         return self.cleaned_data["language"].strip().lower()
+
+    def replaced_by_template(self) -> list[str]:
+        """What the user typed that the newly chosen template's values replace on saving."""
+        template = self.cleaned_data["template"]
+        if not (self.cleaned_data["take_template_defaults"] and template):
+            return []
+        if template.pk == self.initial.get("template"):
+            return []
+        return replaced_values(
+            template, typed=self.cleaned_data, changed=self.changed_data
+        )
 
 
 class StepForm(forms.Form):

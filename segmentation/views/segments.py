@@ -71,6 +71,7 @@ class SegmentSaveMixin:
 
     def form_valid(self, form):
         data = form.cleaned_data
+        replaced = form.replaced_by_template()
         try:
             segment = save_segment(
                 self.object or Segment(),
@@ -84,6 +85,12 @@ class SegmentSaveMixin:
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, self.saved_message % {"number": segment.number})
+        if replaced:
+            messages.warning(
+                self.request,
+                _("The template’s values replaced what you typed: %(values)s.")
+                % {"values": "; ".join(replaced)},
+            )
         return redirect(segment)
 
 
