@@ -17,6 +17,7 @@ from segmentation.forms import (
     LogForm,
 )
 from segmentation.jobs import start_log_job
+from segmentation.letters.stale import stale_letter_count
 from segmentation.log_check import LogCheck, check_log
 from segmentation.models import Segment
 from segmentation.services import (
@@ -95,6 +96,7 @@ def segment_log(request, pk):
             "check": check,
             "problems": check.blocking(deliver=deliver),
             "form": form,
+            "stale_letters": stale_letter_count(segment),
         },
     )
 

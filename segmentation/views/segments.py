@@ -20,6 +20,7 @@ from segmentation.forms import (
     AddLinesForm,
     SegmentForm,
 )
+from segmentation.letters.stale import stale_letter_count
 from segmentation.models import Segment, SegmentLine
 from segmentation.services import (
     delete_segment,
@@ -155,6 +156,7 @@ def segment_detail(request, pk):
             "segment": segment,
             "page_obj": page,
             "add_lines_form": AddLinesForm(),
+            "stale_letters": stale_letter_count(segment),
         },
     )
 
