@@ -10,8 +10,8 @@ from core.ids import IdChoiceField, IdMultipleChoiceField, SelectedIdsField
 from interactions.forms import WordUploadField
 from interactions.models import InteractionTemplate, LoggedSegment
 from segmentation.criteria import LOGGED_CORRESPONDENCE_TYPES, split_values
+from segmentation.header_notes import defaults_notes, replaced_values
 from segmentation.models import SavedCriteria, Segment, SegmentLine, StepDefinition
-from segmentation.template_defaults import defaults_notes, replaced_values
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

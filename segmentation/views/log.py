@@ -16,6 +16,7 @@ from segmentation.forms import (
     FollowUpForm,
     LogForm,
 )
+from segmentation.header_notes import carried_over_note
 from segmentation.jobs import start_log_job
 from segmentation.letters.stale import stale_letter_count
 from segmentation.log_check import LogCheck, check_log
@@ -82,6 +83,7 @@ def segment_log(request, pk):
                         logged.follow_up,
                     ),
                 )
+                _say_carried_over(request, logged)
             return redirect(logged)
     deliver = (
         form.cleaned_data.get("deliver")
@@ -99,6 +101,13 @@ def segment_log(request, pk):
             "stale_letters": stale_letter_count(segment),
         },
     )
+
+
+def _say_carried_over(request, logged: LoggedSegment) -> None:
+    """Tell what the follow-up segment's header took from the logged segment."""
+    note = carried_over_note(logged)
+    if note:
+        messages.info(request, note)
 
 
 def _log_form(data, segment: Segment, check: LogCheck) -> LogForm:
@@ -170,6 +179,7 @@ def segment_follow_up(request, logged_pk):
                 _("Follow-up segment %(number)s created.")
                 % {"number": follow_up.number},
             )
+            _say_carried_over(request, logged)
             return redirect(follow_up)
     return render(
         request,

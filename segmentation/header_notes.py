@@ -1,24 +1,26 @@
-"""What a template brings to a segment header: shown before saving, reported after.
+"""What a segment header takes from elsewhere, said to the user.
 
 Ticking "take cost … from the template" replaces the header's cost, duration and
-the rest with the template's; the user sees them as soon as the template is
-chosen, and is told on saving when they replaced a value the user typed.
+the rest with the template's: the user sees them as soon as the template is
+chosen, and is told on saving when they replaced a value the user typed. A
+follow-up segment starts from its logged segment's header, and says what it took.
 """
 
 from decimal import Decimal
 
+from django.db.models import Model
 from django.template.defaultfilters import yesno
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from interactions.models import InteractionTemplate
+from interactions.models import InteractionTemplate, LoggedSegment
 
 
 def defaults_note(template: InteractionTemplate) -> str:
     """The template's interaction defaults, in one sentence."""
     values = "; ".join(
-        f"{_label(name)}: {_shown(template, name)}"
+        _labelled(template, name, getattr(template, name))
         for name in template.interaction_defaults()
     )
     return _("The template brings: %(values)s.") % {"values": values}
@@ -37,7 +39,7 @@ def replaced_values(
 ) -> list[str]:
     """The typed values (of `changed`) the template's replace: "label: typed → template"."""
     return [
-        f"{_label(name)}: {_display(name, value)} → {_shown(template, name)}"
+        f"{_labelled(template, name, value)} → {_display(template, name, getattr(template, name))}"
         for name, value in typed.items()
         if name in changed
         and name in template.interaction_defaults()
@@ -45,16 +47,28 @@ def replaced_values(
     ]
 
 
-def _label(name: str) -> str:
-    return capfirst(InteractionTemplate._meta.get_field(name).verbose_name)
+def carried_over_note(logged: LoggedSegment) -> str:
+    """What a follow-up segment took from its logged segment's header; "" if nothing."""
+    values = "; ".join(
+        _labelled(logged, name, getattr(logged, name))
+        for name in LoggedSegment.HEADER_FIELDS
+        if getattr(logged, name) not in (None, "", False)
+    )
+    if not values:
+        return ""
+    return _("Carried over from segment %(number)s: %(values)s.") % {
+        "number": logged.segment_number,
+        "values": values,
+    }
 
 
-def _shown(template: InteractionTemplate, name: str) -> str:
-    return _display(name, getattr(template, name))
+def _labelled(obj: Model, name: str, value) -> str:
+    label = capfirst(obj._meta.get_field(name).verbose_name)
+    return f"{label}: {_display(obj, name, value)}"
 
 
-def _display(name: str, value) -> str:
-    field = InteractionTemplate._meta.get_field(name)
+def _display(obj: Model, name: str, value) -> str:
+    field = obj._meta.get_field(name)
     if field.choices:
         value = dict(field.flatchoices).get(value, value)
     if value is None or value == "":
