@@ -68,6 +68,7 @@ def segment_letters_check(request, pk):
             "threshold": LETTERS_IN_REQUEST,
             "pdf_available": pdf_available(),
             "stale_letters": stale_letter_count(segment),
+            "combines_into_one": check.combines_into_one,
         },
     )
 
