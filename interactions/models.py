@@ -435,7 +435,8 @@ class LoggedSegment(CreatedBy):
     ]
 
     def __str__(self):
-        return f"{self.pk} · {self.segment_number} {self.description}"
+        # The segment number is the identity users know; the primary key is internal.
+        return f"{self.segment_number} {self.description}".strip()
 
     def get_absolute_url(self):
         return reverse("segmentation:logged_segment_detail", args=[self.pk])

@@ -185,7 +185,7 @@ def restore_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> in
         blocked = list(
             entries.filter(logged_segment__cancelled=True)
             .order_by("pk")
-            .values_list("pk", "logged_segment_id")[: ENTRIES_NAMED + 1]
+            .values_list("pk", "logged_segment__segment_number")[: ENTRIES_NAMED + 1]
         )
         if blocked:
             raise ValidationError(
@@ -200,7 +200,7 @@ def restore_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> in
                     )
                     + ("…" if len(blocked) > ENTRIES_NAMED else ""),
                     "segments": ", ".join(
-                        sorted({str(segment_id) for _entry, segment_id in blocked})
+                        sorted({number for _entry, number in blocked})
                     ),
                 }
             )
@@ -269,19 +269,11 @@ def _lock_logged_segment(
     locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
     if locked.cancelled != must_be_cancelled:
         message = (
-            _(
-                "Logged segment %(number)d (%(segment)s) is already cancelled; "
-                "nothing changed."
-            )
+            _("Logged segment %(number)s is already cancelled; nothing changed.")
             if locked.cancelled
-            else _(
-                "Logged segment %(number)d (%(segment)s) is not cancelled; "
-                "nothing changed."
-            )
+            else _("Logged segment %(number)s is not cancelled; nothing changed.")
         )
-        raise ValidationError(
-            message % {"number": locked.pk, "segment": locked.segment_number}
-        )
+        raise ValidationError(message % {"number": locked.segment_number})
     return locked
 
 

@@ -152,7 +152,7 @@ def _already_logged(request, number: str):
             '{} <a href="{}">{}</a>',
             _("Segment %(number)s has already been logged:") % {"number": number},
             logged.get_absolute_url(),
-            _("logged segment %(number)d") % {"number": logged.pk},
+            _("logged segment %(number)s") % {"number": logged.segment_number},
         ),
     )
     return redirect(logged)

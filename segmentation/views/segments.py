@@ -205,7 +205,7 @@ def _segment_gone(request, number: str):
             )
             % {"number": number},
             logged.get_absolute_url(),
-            _("logged segment %(number)d") % {"number": logged.pk},
+            _("logged segment %(number)s") % {"number": logged.segment_number},
         ),
     )
     return redirect(logged)
