@@ -11,6 +11,8 @@ from interactions.forms import WordUploadField
 from interactions.models import InteractionTemplate, LoggedSegment
 from segmentation.criteria import LOGGED_CORRESPONDENCE_TYPES, split_values
 from segmentation.header_notes import defaults_notes, replaced_values
+from segmentation.languages import language_choices
+from segmentation.line_values import as_the_segment_says, inherited_values
 from segmentation.models import SavedCriteria, Segment, SegmentLine, StepDefinition
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -187,6 +189,7 @@ class LineForm(forms.ModelForm):
         coerce=str,
         required=False,
     )
+    language = forms.ChoiceField(label=_("Language"), required=False)
 
     class Meta:
         model = SegmentLine
@@ -196,13 +199,14 @@ class LineForm(forms.ModelForm):
             "personal_comment": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, effective: SegmentLine, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["salesperson"].queryset = Salesperson.objects.all()
         if self.instance.correspondence_type is None:
             self.initial["correspondence_type"] = "inherit"
         for name in ("template", "salesperson", "language", "description", "subject"):
             self.fields[name].help_text = _("Empty: as the segment says.")
+        self._show_inherited(effective)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("template"), Column("language"), Column("correspondence_type")),
@@ -217,6 +221,27 @@ class LineForm(forms.ModelForm):
             "personal_comment",
             Submit("save", _("Save line")),
         )
+
+    def _show_inherited(self, effective: SegmentLine) -> None:
+        """Each field the line inherits shows the value it takes, as Log will use it."""
+        values = inherited_values(effective)
+        self.fields["language"].choices = [
+            ("", as_the_segment_says(values["language"]))
+        ] + language_choices(
+            with_document=values["document_languages"],
+            current=self.instance.language or "",
+        )
+        self.fields["correspondence_type"].choices = [
+            ("inherit", as_the_segment_says(values["correspondence_type"])),
+            *CorrespondenceType.choices,
+        ]
+        for name in ("template", "salesperson"):
+            self.fields[name].empty_label = as_the_segment_says(values[name])
+        for name in ("description", "subject", "cost", "duration"):
+            self.fields[name].widget.attrs["placeholder"] = values[name]
+        self.fields["date"].help_text = _("Empty: %(date)s, as the segment says.") % {
+            "date": values["date"]
+        }
 
     def clean(self):
         cleaned_data = super().clean()
