@@ -152,7 +152,7 @@ def test_the_segment_page_runs_a_constant_number_of_queries(
     for _ in range(line_count):
         SegmentLineFactory(segment=segment, contact=PersonFactory())
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = marketing_client.get(segment.get_absolute_url())
 
     assert response.status_code == 200
