@@ -38,12 +38,11 @@ def replaced_values(
     template: InteractionTemplate, *, typed: dict, changed: list[str]
 ) -> list[str]:
     """The typed values (of `changed`) the template's replace: "label: typed → template"."""
+    brought = template.interaction_defaults()
     return [
-        f"{_labelled(template, name, value)} → {_display(template, name, getattr(template, name))}"
-        for name, value in typed.items()
-        if name in changed
-        and name in template.interaction_defaults()
-        and value != getattr(template, name)
+        f"{_labelled(template, name, typed[name])} → {_display(template, name, value)}"
+        for name, value in brought.items()
+        if name in changed and name in typed and typed[name] != value
     ]
 
 
