@@ -281,15 +281,18 @@ def cancelled_segments_in_range(
     *,
     created_from: datetime.date | None = None,
     created_to: datetime.date | None = None,
-    number_from: int | None = None,
-    number_to: int | None = None,
+    number_from: str | None = None,
+    number_to: str | None = None,
 ) -> QuerySet:
-    """The logged segments created and numbered within the given bounds, any state."""
+    """The logged segments created and numbered within the given bounds, any state.
+
+    The numbers are segment numbers (SM00017), zero-padded, so they compare as text.
+    """
     bounds = {
         "created_at__date__gte": created_from,
         "created_at__date__lte": created_to,
-        "pk__gte": number_from,
-        "pk__lte": number_to,
+        "segment_number__gte": number_from,
+        "segment_number__lte": number_to,
     }
     return LoggedSegment.objects.filter(
         **{lookup: value for lookup, value in bounds.items() if value is not None}
@@ -313,8 +316,8 @@ def delete_cancelled_segments(
     *,
     created_from: datetime.date | None = None,
     created_to: datetime.date | None = None,
-    number_from: int | None = None,
-    number_to: int | None = None,
+    number_from: str | None = None,
+    number_to: str | None = None,
     user: User,
 ) -> dict:
     """Delete Cancelled Segments: delete the cancelled logged segments in the range.
