@@ -1,13 +1,12 @@
 """Filters of the Interaction Log and Logged Segments pages."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, Salesperson
 from contacts.widgets import ContactPicker
-from core.ids import IdChoiceFilter, IdNumberFilter
+from core.ids import IdChoiceFilter
 from interactions.models import (
     Campaign,
     DeliveryStatus,
@@ -53,10 +52,6 @@ class InteractionLogFilter(django_filters.FilterSet):
     date = django_filters.DateFromToRangeFilter(
         label=_("Date (from – to)"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
-    )
-    logged_segment = IdNumberFilter(
-        label=_("Logged segment no."),
-        widget=forms.NumberInput(attrs={"min": 1}),
     )
     segment_number = django_filters.CharFilter(
         label=_("Segment no."), lookup_expr="iexact"
