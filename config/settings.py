@@ -150,6 +150,8 @@ LANGUAGES = [
     ("cs", "Čeština"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our date formats where Django's could be misread (config/formats/<language>/).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Stockholm")
 USE_I18N = True
 USE_TZ = True

@@ -26,13 +26,14 @@ from contacts.models import (
     Territory,
 )
 from contacts.numbering import take_numbers
+from contacts.salutations import salutations
 
 LOCALES = {
-    # language: (Faker locale, country, formal salutation, informal salutation)
-    "en": ("en_GB", "GB", "Dear {name}", "Hi {first}"),
-    "sv": ("sv_SE", "SE", "Bäste {name}", "Hej {first}"),
-    "fr": ("fr_FR", "FR", "Madame, Monsieur {last},", "Bonjour {first}"),
-    "cs": ("cs_CZ", "CZ", "Vážený/á {name}", "Ahoj {first}"),
+    # language: (Faker locale, country); salutations come from contacts.salutations.
+    "en": ("en_GB", "GB"),
+    "sv": ("sv_SE", "SE"),
+    "fr": ("fr_FR", "FR"),
+    "cs": ("cs_CZ", "CZ"),
 }
 SALESPEOPLE = [
     ("AH", "Annette Hill", "Account manager"),
@@ -134,7 +135,7 @@ def _create_demo_contacts(
 ) -> int:
     territories = {territory.code: territory for territory in references["territories"]}
     created = 0
-    for language, (locale, country, formal, informal) in LOCALES.items():
+    for language, (locale, country) in LOCALES.items():
         fake = _faker(locale, randomness)
         for _ in range(DEMO_COMPANIES_PER_LANGUAGE):
             company = _new_contact(
@@ -166,24 +167,24 @@ def _create_demo_contacts(
                 )
             created += 1
             for _ in range(randomness.randint(2, 6)):
-                _new_person(
-                    fake, company, language, formal, informal, references, randomness
-                )
+                _new_person(fake, company, language, references, randomness)
                 created += 1
         for _ in range(DEMO_COMPANIES_PER_LANGUAGE // 3):
-            loner = _new_person(
-                fake, None, language, formal, informal, references, randomness
-            )
+            loner = _new_person(fake, None, language, references, randomness)
             loner.territory = territories[TERRITORY_BY_LANGUAGE[language]]
             loner.save(update_fields=["territory"])
             created += 1
     return created
 
 
-def _new_person(
-    fake, company, language, formal, informal, references, randomness
-) -> Contact:
-    first, last = fake.first_name(), fake.last_name()
+def _new_person(fake, company, language, references, randomness) -> Contact:
+    # First name and surname of one gender: Czech surnames have a female form.
+    female = randomness.random() < 0.5
+    if female:
+        first, last = fake.first_name_female(), fake.last_name_female()
+    else:
+        first, last = fake.first_name_male(), fake.last_name_male()
+    formal, informal = salutations(language, female=female, first=first, last=last)
     person = _new_contact(
         type=Contact.Type.PERSON,
         name=f"{first} {last}"[:100],
@@ -202,8 +203,8 @@ def _new_person(
         if company
         else randomness.choice(references["salespeople"]),
         territory=company.territory if company else None,
-        formal_salutation=formal.format(name=f"{first} {last}", first=first, last=last),
-        informal_salutation=informal.format(first=first),
+        formal_salutation=formal[:100],
+        informal_salutation=informal[:100],
         exclude_from_segments=randomness.random() < 0.04,
         privacy_blocked=randomness.random() < 0.02,
     )
@@ -227,7 +228,7 @@ def generate_contacts(
     """Insert `count` plausible contacts set-based (COPY / executemany), for benchmarks."""
     pools = {
         language: _name_pool(_faker(locale, randomness))
-        for language, (locale, *_) in LOCALES.items()
+        for language, (locale, _country) in LOCALES.items()
     }
     numbers = take_numbers("contact", count)
     ids = reserve_ids(Contact, count)
@@ -249,9 +250,10 @@ def generate_contacts(
             language = randomness.choice(("en", "sv", "fr", "cs"))
             pool = pools[language]
             is_company = index % CONTACTS_PER_COMPANY == 0
+            gender = randomness.choice(("male", "female"))
             first, last = (
-                randomness.choice(pool["first"]),
-                randomness.choice(pool["last"]),
+                randomness.choice(pool[f"first_{gender}"]),
+                randomness.choice(pool[f"last_{gender}"]),
             )
             if is_company:
                 company_id = contact_id
@@ -316,8 +318,10 @@ def _faker(locale: str, randomness: random.Random) -> Faker:
 
 def _name_pool(fake: Faker) -> dict[str, list[str]]:
     return {
-        "first": [fake.first_name() for _ in range(POOL_SIZE)],
-        "last": [fake.last_name() for _ in range(POOL_SIZE)],
+        "first_male": [fake.first_name_male() for _ in range(POOL_SIZE)],
+        "last_male": [fake.last_name_male() for _ in range(POOL_SIZE)],
+        "first_female": [fake.first_name_female() for _ in range(POOL_SIZE)],
+        "last_female": [fake.last_name_female() for _ in range(POOL_SIZE)],
         "company": [fake.company()[:100] for _ in range(POOL_SIZE)],
         "street": [fake.street_address()[:100] for _ in range(POOL_SIZE)],
         "post_code": [fake.postcode() for _ in range(POOL_SIZE)],

@@ -105,21 +105,6 @@ class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = _FilterIdMultipleChoiceField
 
 
-class IdNumberField(forms.IntegerField):
-    """A row's number (id) typed by the user: a whole number in the ids' range."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(**kwargs)
-
-
-class IdNumberFilter(django_filters.Filter):
-    """A filter on a row's number (id), e.g. "Logged segment no."."""
-
-    field_class = IdNumberField
-
-
 class SelectedIdsField(forms.Field):
     """The primary keys of the rows ticked in a list (checkboxes named alike)."""
 

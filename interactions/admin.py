@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_ids import IdsModelAdmin, IdsStackedInline
+from core.money import money
 from interactions.email_body import (
     fill_placeholders,
     placeholder_report,
@@ -55,7 +56,7 @@ class StatisticsAdmin(IdsModelAdmin):
 
     @admin.display(description=_("cost"), ordering="total_cost")
     def cost(self, obj):
-        return obj.total_cost
+        return money(obj.total_cost)
 
     @admin.display(description=_("duration (minutes)"), ordering="total_duration")
     def duration(self, obj):

@@ -1,14 +1,13 @@
 """Filters of the Interaction Log and Logged Segments pages."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, Salesperson
 from contacts.widgets import ContactPicker
 from core.date_range import DateRangeFilter
-from core.ids import IdChoiceFilter, IdNumberFilter
+from core.ids import IdChoiceFilter
 from interactions.models import (
     Campaign,
     DeliveryStatus,
@@ -53,10 +52,6 @@ class InteractionLogFilter(django_filters.FilterSet):
     campaign = IdChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.all())
     date = DateRangeFilter(
         label=_("Date (from – to)"),
-    )
-    logged_segment = IdNumberFilter(
-        label=_("Logged segment no."),
-        widget=forms.NumberInput(attrs={"min": 1}),
     )
     segment_number = django_filters.CharFilter(
         label=_("Segment no."), lookup_expr="iexact"

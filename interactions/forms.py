@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from contacts.widgets import ContactPicker
-from core.ids import MAX_ID, IdChoiceField, SelectedIdsField
+from core.ids import IdChoiceField, SelectedIdsField
 from interactions.models import Campaign, Evaluation, InteractionTemplate
 from interactions.word_merge import DocumentError, read_merge_fields
 from interactions.word_package import MAX_DOCUMENT_BYTES, too_large_message
@@ -169,7 +169,7 @@ class LogEntryActionForm(forms.Form):
 
 
 class CancelledSegmentsRangeForm(forms.Form):
-    """Delete Cancelled Segments: which logged segments, by date and/or number."""
+    """Delete Cancelled Segments: which logged segments, by date and/or segment number."""
 
     created_from = forms.DateField(
         label=_("Created from"), required=False, widget=DATE_INPUT
@@ -177,12 +177,15 @@ class CancelledSegmentsRangeForm(forms.Form):
     created_to = forms.DateField(
         label=_("Created to"), required=False, widget=DATE_INPUT
     )
-    number_from = forms.IntegerField(
-        label=_("Number from"), required=False, min_value=1, max_value=MAX_ID
-    )
-    number_to = forms.IntegerField(
-        label=_("Number to"), required=False, min_value=1, max_value=MAX_ID
-    )
+    # Segment numbers, the identity users know: zero-padded, so they sort as text.
+    number_from = forms.CharField(label=_("Number from"), required=False, max_length=20)
+    number_to = forms.CharField(label=_("Number to"), required=False, max_length=20)
+
+    def clean_number_from(self):
+        return self.cleaned_data["number_from"].upper() or None
+
+    def clean_number_to(self):
+        return self.cleaned_data["number_to"].upper() or None
 
     def clean(self):
         data = super().clean()

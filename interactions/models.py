@@ -366,6 +366,48 @@ class LoggedSegment(CreatedBy):
         blank=True,
         related_name="logged_segments",
     )
+    # The segment header's interaction details when it was logged: its follow-up
+    # segment starts from them.
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    salesperson = models.ForeignKey(
+        Salesperson,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit_cost = models.DecimalField(
+        _("unit cost"), max_digits=12, decimal_places=2, default=0
+    )
+    unit_duration = models.PositiveIntegerField(_("unit duration (minutes)"), default=0)
+    information_flow = models.CharField(
+        _("information flow"),
+        max_length=10,
+        choices=InformationFlow.choices,
+        blank=True,
+    )
+    initiated_by = models.CharField(
+        _("initiated by"), max_length=10, choices=InitiatedBy.choices, blank=True
+    )
+    correspondence_type = models.CharField(
+        _("correspondence type"),
+        max_length=10,
+        choices=CorrespondenceType.choices,
+        blank=True,
+    )
+    ignore_contact_correspondence_type = models.BooleanField(
+        _("ignore contact correspondence type"), default=False
+    )
     entry_count = models.PositiveIntegerField(_("interactions"), default=0)
     contact_count = models.PositiveIntegerField(_("contacts"), default=0)
     cancelled = models.BooleanField(_("cancelled"), default=False)
@@ -387,8 +429,24 @@ class LoggedSegment(CreatedBy):
             models.Index(fields=["created_at"], name="logged_segment_created_idx")
         ]
 
+    # What a segment header passes on to the logged segment and its follow-up.
+    HEADER_FIELDS = [
+        "template",
+        "language",
+        "subject",
+        "salesperson",
+        "campaign",
+        "correspondence_type",
+        "ignore_contact_correspondence_type",
+        "unit_cost",
+        "unit_duration",
+        "information_flow",
+        "initiated_by",
+    ]
+
     def __str__(self):
-        return f"{self.pk} · {self.segment_number} {self.description}"
+        # The segment number is the identity users know; the primary key is internal.
+        return f"{self.segment_number} {self.description}".strip()
 
     def get_absolute_url(self):
         return reverse("segmentation:logged_segment_detail", args=[self.pk])

@@ -23,6 +23,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import CorrespondenceType
+from core.money import money
 from interactions.models import DeliveryStatus, Evaluation, InteractionLogEntry
 
 RESPONSES = frozenset({Evaluation.VERY_POSITIVE, Evaluation.POSITIVE})
@@ -129,11 +130,14 @@ def outcomes_by(entries: QuerySet[InteractionLogEntry], key: str) -> dict:
 
 def _grouped(entries: QuerySet[InteractionLogEntry], columns) -> list[dict]:
     """Count, cost and duration of `entries` grouped by cancelled and `columns`."""
-    return list(
+    rows = list(
         entries.order_by()
         .values("cancelled", *columns)
         .annotate(count=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
     )
+    for row in rows:
+        row["cost"] = money(row["cost"])
+    return rows
 
 
 def _outcome(rows: list[dict], dimensions) -> Outcome:
@@ -146,7 +150,7 @@ def _outcome(rows: list[dict], dimensions) -> Outcome:
     return Outcome(
         counted=total,
         cancelled=sum(row["count"] for row in rows if row["cancelled"]),
-        cost=sum((row["cost"] or Decimal(0) for row in counted), Decimal(0)),
+        cost=sum((row["cost"] for row in counted), Decimal("0.00")),
         duration=sum(row["duration"] or 0 for row in counted),
         delivered=sum(row["count"] for row in delivered),
         responses=sum(row["count"] for row in base if row["evaluation"] in RESPONSES),
@@ -159,7 +163,7 @@ def _figure(dimension: str, rows: list[dict], total: int) -> Figure:
     costs: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
         counts[row[dimension]] += row["count"]
-        costs[row[dimension]] += row["cost"] or Decimal(0)
+        costs[row[dimension]] += row["cost"]
     if dimension in CHOICES:
         # Every evaluation is shown, even at 0; other choices only when used.
         values = [

@@ -206,7 +206,7 @@ def restore_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> in
         blocked = list(
             entries.filter(logged_segment__cancelled=True)
             .order_by("pk")
-            .values_list("pk", "logged_segment_id")[: ENTRIES_NAMED + 1]
+            .values_list("pk", "logged_segment__segment_number")[: ENTRIES_NAMED + 1]
         )
         if blocked:
             raise ValidationError(
@@ -218,7 +218,7 @@ def restore_entries(entries: QuerySet[InteractionLogEntry], *, user: User) -> in
                 % {
                     "entries": _entry_numbers([entry_id for entry_id, _ in blocked]),
                     "segments": ", ".join(
-                        sorted({str(segment_id) for _entry, segment_id in blocked})
+                        sorted({number for _entry, number in blocked})
                     ),
                 }
             )
@@ -311,19 +311,11 @@ def _lock_logged_segment(
     locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
     if locked.cancelled != must_be_cancelled:
         message = (
-            _(
-                "Logged segment %(number)d (%(segment)s) is already cancelled; "
-                "nothing changed."
-            )
+            _("Logged segment %(number)s is already cancelled; nothing changed.")
             if locked.cancelled
-            else _(
-                "Logged segment %(number)d (%(segment)s) is not cancelled; "
-                "nothing changed."
-            )
+            else _("Logged segment %(number)s is not cancelled; nothing changed.")
         )
-        raise ValidationError(
-            message % {"number": locked.pk, "segment": locked.segment_number}
-        )
+        raise ValidationError(message % {"number": locked.segment_number})
     return locked
 
 
@@ -331,15 +323,18 @@ def cancelled_segments_in_range(
     *,
     created_from: datetime.date | None = None,
     created_to: datetime.date | None = None,
-    number_from: int | None = None,
-    number_to: int | None = None,
+    number_from: str | None = None,
+    number_to: str | None = None,
 ) -> QuerySet:
-    """The logged segments created and numbered within the given bounds, any state."""
+    """The logged segments created and numbered within the given bounds, any state.
+
+    The numbers are segment numbers (SM00017), zero-padded, so they compare as text.
+    """
     bounds = {
         "created_at__date__gte": created_from,
         "created_at__date__lte": created_to,
-        "pk__gte": number_from,
-        "pk__lte": number_to,
+        "segment_number__gte": number_from,
+        "segment_number__lte": number_to,
     }
     return LoggedSegment.objects.filter(
         **{lookup: value for lookup, value in bounds.items() if value is not None}
@@ -363,8 +358,8 @@ def delete_cancelled_segments(
     *,
     created_from: datetime.date | None = None,
     created_to: datetime.date | None = None,
-    number_from: int | None = None,
-    number_to: int | None = None,
+    number_from: str | None = None,
+    number_to: str | None = None,
     user: User,
 ) -> dict:
     """Delete Cancelled Segments: delete the cancelled logged segments in the range.

@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,9 @@ from core.ids import IdChoiceField, IdMultipleChoiceField, SelectedIdsField
 from interactions.forms import WordUploadField
 from interactions.models import InteractionTemplate, LoggedSegment
 from segmentation.criteria import LOGGED_CORRESPONDENCE_TYPES, split_values
+from segmentation.header_notes import defaults_notes, replaced_values
+from segmentation.languages import language_choices
+from segmentation.line_values import as_the_segment_says, inherited_values
 from segmentation.models import SavedCriteria, Segment, SegmentLine, StepDefinition
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -84,6 +87,10 @@ class SegmentForm(forms.ModelForm):
         self.fields["template"].queryset = InteractionTemplate.objects.select_related(
             "group"
         )
+        self.fields["template"].widget.attrs["data-template-notes"] = "template-notes"
+        self.template_notes = defaults_notes(InteractionTemplate.objects.all())
+        chosen = self["template"].value()
+        self.template_note = self.template_notes.get(str(chosen or ""), "")
         if not self.instance.document_id:
             del self.fields["remove_document"]
         document_fields = ["upload"] + (
@@ -102,6 +109,7 @@ class SegmentForm(forms.ModelForm):
                 _("Interaction"),
                 Row(Column("template"), Column("language"), Column("subject")),
                 "take_template_defaults",
+                HTML('{% include "segmentation/includes/template_notes.html" %}'),
                 Row(
                     Column("correspondence_type"),
                     Column("ignore_contact_correspondence_type"),
@@ -118,6 +126,17 @@ class SegmentForm(forms.ModelForm):
 
     def clean_language(self):
         return self.cleaned_data["language"].strip().lower()
+
+    def replaced_by_template(self) -> list[str]:
+        """What the user typed that the newly chosen template's values replace on saving."""
+        template = self.cleaned_data["template"]
+        if not (self.cleaned_data["take_template_defaults"] and template):
+            return []
+        if template.pk == self.initial.get("template"):
+            return []
+        return replaced_values(
+            template, typed=self.cleaned_data, changed=self.changed_data
+        )
 
 
 class StepForm(forms.Form):
@@ -183,6 +202,7 @@ class LineForm(forms.ModelForm):
         coerce=str,
         required=False,
     )
+    language = forms.ChoiceField(label=_("Language"), required=False)
 
     class Meta:
         model = SegmentLine
@@ -192,7 +212,7 @@ class LineForm(forms.ModelForm):
             "personal_comment": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, effective: SegmentLine, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["salesperson"].queryset = Salesperson.objects.all()
         if self.instance.correspondence_type is None:
@@ -205,6 +225,7 @@ class LineForm(forms.ModelForm):
                 ("true", _("Yes")),
                 ("false", _("No")),
             ]
+        self._show_inherited(effective)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("template"), Column("language"), Column("correspondence_type")),
@@ -220,6 +241,27 @@ class LineForm(forms.ModelForm):
             "personal_comment",
             Submit("save", _("Save line")),
         )
+
+    def _show_inherited(self, effective: SegmentLine) -> None:
+        """Each field the line inherits shows the value it takes, as Log will use it."""
+        values = inherited_values(effective)
+        self.fields["language"].choices = [
+            ("", as_the_segment_says(values["language"]))
+        ] + language_choices(
+            with_document=values["document_languages"],
+            current=self.instance.language or "",
+        )
+        self.fields["correspondence_type"].choices = [
+            ("inherit", as_the_segment_says(values["correspondence_type"])),
+            *CorrespondenceType.choices,
+        ]
+        for name in ("template", "salesperson"):
+            self.fields[name].empty_label = as_the_segment_says(values[name])
+        for name in ("description", "subject", "cost", "duration"):
+            self.fields[name].widget.attrs["placeholder"] = values[name]
+        self.fields["date"].help_text = _("Empty: %(date)s, as the segment says.") % {
+            "date": values["date"]
+        }
 
     def clean(self):
         cleaned_data = super().clean()

@@ -177,14 +177,14 @@ def run_edit_lines(job: Job, output, progress) -> Output:
 def start_cancel_job(logged_segment: LoggedSegment, *, user: User, action: str) -> Job:
     """Cancel or Restore a logged segment by a job."""
     title = (
-        _("Cancel · logged segment %(number)d")
+        _("Cancel · logged segment %(number)s")
         if action == CANCEL_ACTION
-        else _("Restore · logged segment %(number)d")
+        else _("Restore · logged segment %(number)s")
     )
     return start_job(
         kind=CANCEL,
         owner=user,
-        title=title % {"number": logged_segment.pk},
+        title=title % {"number": logged_segment.segment_number},
         parameters={"logged_segment": logged_segment.pk, "action": action},
         total=logged_segment.entry_count,
         language=get_language(),
@@ -214,23 +214,25 @@ def run_cancel(job: Job, output, progress) -> Output:
     return Output(
         done=count,
         details={
-            "message": cancel_message(action, number=logged.pk, count=count),
+            "message": cancel_message(
+                action, number=logged.segment_number, count=count
+            ),
             "links": [list(_logged_link(logged))],
         },
     )
 
 
-def cancel_message(action: str, *, number: int, count: int) -> str:
+def cancel_message(action: str, *, number: str, count: int) -> str:
     if action == CANCEL_ACTION:
         message = ngettext(
-            "Logged segment %(number)d cancelled with its %(count)d interaction.",
-            "Logged segment %(number)d cancelled with its %(count)d interactions.",
+            "Logged segment %(number)s cancelled with its %(count)d interaction.",
+            "Logged segment %(number)s cancelled with its %(count)d interactions.",
             count,
         )
     else:
         message = ngettext(
-            "Logged segment %(number)d restored with its %(count)d interaction.",
-            "Logged segment %(number)d restored with its %(count)d interactions.",
+            "Logged segment %(number)s restored with its %(count)d interaction.",
+            "Logged segment %(number)s restored with its %(count)d interactions.",
             count,
         )
     return message % {"number": number, "count": count}
@@ -246,7 +248,7 @@ def _segment_link(segment: Segment) -> list[str]:
 def _logged_link(logged: LoggedSegment) -> list[str]:
     return [
         logged.get_absolute_url(),
-        _("Logged segment %(number)d") % {"number": logged.pk},
+        _("Logged segment %(number)s") % {"number": logged.segment_number},
     ]
 
 

@@ -247,6 +247,14 @@ class InteractionLogEntryFactory(factory.django.DjangoModelFactory):
     salesperson = factory.SubFactory(SalespersonFactory)
     cost = Decimal("2.00")
     duration = 5
+    # As Log writes it: the logged segment's segment number.
+    segment_number = factory.LazyAttribute(
+        lambda entry: (
+            entry.logged_segment.segment_number
+            if getattr(entry, "logged_segment", None)
+            else ""
+        )
+    )
 
 
 class SegmentFactory(factory.django.DjangoModelFactory):

@@ -32,7 +32,6 @@ NOT_IDS = ["abc", HUGE, "-1", "1.5", "0"]
         "group",
         "salesperson",
         "campaign",
-        "logged_segment",
     ],
 )
 def test_the_interaction_log_takes_any_id_in_its_filters(marketing_client, name, value):

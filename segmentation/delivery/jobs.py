@@ -55,8 +55,8 @@ def start_delivery_job(logged_segment: LoggedSegment, *, user: User) -> Job:
     return start_job(
         kind=DELIVERY,
         owner=user,
-        title=_("Send e-mails · logged segment %(number)d")
-        % {"number": logged_segment.pk},
+        title=_("Send e-mails · logged segment %(number)s")
+        % {"number": logged_segment.segment_number},
         parameters={"logged_segment": logged_segment.pk},
         total=pending_emails(logged_segment.pk).count(),
         language=get_language(),
@@ -77,7 +77,7 @@ def run_delivery(job: Job, output, progress) -> Output:
         raise JobError(_("The logged segment no longer exists."))
     link = [
         logged.get_absolute_url(),
-        _("Logged segment %(number)d") % {"number": logged.pk},
+        _("Logged segment %(number)s") % {"number": logged.segment_number},
     ]
     progress(0, phase=_("Sending e-mails"))
     try:

@@ -36,6 +36,15 @@ class LettersCheck:
     # Lines annotated with `requested_language` and `letter_language`, unevaluated.
     fallbacks: QuerySet[SegmentLine]
 
+    @property
+    def combines_into_one(self) -> bool:
+        """Whether "one document" is one .docx: else a zip of one per document (write_combined)."""
+        return (
+            len(self.in_use) == 1
+            and not self.in_use[0]["personalised"]
+            and not self.without_document
+        )
+
 
 def check_letters(segment: Segment) -> LettersCheck:
     """The documents in use (one query each for counts and documents) and the fallbacks."""

@@ -36,6 +36,7 @@ from segmentation.letters.jobs import (
     logged_entries,
     start_letters_job,
 )
+from segmentation.letters.stale import stale_letter_count
 from segmentation.models import Segment, SegmentLine
 from segmentation.services import personalise_line
 from segmentation.views.lines import segment_line_or_404
@@ -66,6 +67,8 @@ def segment_letters_check(request, pk):
             "fields": FIELDS,
             "threshold": LETTERS_IN_REQUEST,
             "pdf_available": pdf_available(),
+            "stale_letters": stale_letter_count(segment),
+            "combines_into_one": check.combines_into_one,
         },
     )
 

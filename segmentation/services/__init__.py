@@ -10,6 +10,7 @@ Printed, Resend).
 from segmentation.services.criteria import (
     clear_criteria,
     delete_saved_criteria,
+    preview_reuse_criteria,
     rename_saved_criteria,
     reuse_criteria,
     save_criteria,
@@ -59,6 +60,7 @@ __all__ = [
     "remove_lines",
     "rename_saved_criteria",
     "resend_failed",
+    "preview_reuse_criteria",
     "reuse_criteria",
     "reuse_segment",
     "save_criteria",

@@ -118,6 +118,45 @@ def reuse_criteria(
     return steps
 
 
+class _Preview(Exception):
+    """Carries a preview's figures out of the transaction it rolls back."""
+
+    def __init__(self, steps: list[dict]):
+        self.steps = steps
+
+
+def preview_reuse_criteria(
+    segment: Segment, *, saved_criteria: SavedCriteria
+) -> list[dict]:
+    """What Reuse Criteria would do today, step by step; nothing is changed.
+
+    Each step works on what the steps before it left, so the steps are replayed
+    in a transaction that is then rolled back: the counts are exactly what
+    applying them now would do. ValidationError as reuse_criteria raises it.
+    """
+    try:
+        with transaction.atomic(), nested_services():
+            steps = [
+                _replay(segment, definition, user=None)
+                for definition in saved_criteria.steps.order_by("number")
+            ]
+            raise _Preview(
+                [
+                    {
+                        "number": number,
+                        "action": step.get_action_display(),
+                        "is_add": step.action == Action.ADD,
+                        "parameters": step.parameters,
+                        "added": step.added_count,
+                        "removed": step.removed_count,
+                    }
+                    for number, step in enumerate(steps, start=1)
+                ]
+            )
+    except _Preview as preview:
+        return preview.steps
+
+
 def _replay(
     segment: Segment, definition: StepDefinition, *, user: User
 ) -> CriteriaStep:

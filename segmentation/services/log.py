@@ -92,7 +92,7 @@ def log_segment(
         logged = LoggedSegment.objects.create(
             segment_number=segment.number,
             description=segment.description,
-            campaign_id=segment.campaign_id,
+            **header_details(segment),
             contact_count=check.contacts,
             created_by=user,
         )
@@ -181,6 +181,8 @@ def create_follow_up_segment(
 ) -> Segment:
     """A new segment with the contacts of a logged segment, as one Reuse Segment step.
 
+    Its header starts from the logged segment's (template, salesperson, cost …).
+
     Optionally only the contacts whose interaction had one of the given
     correspondence types or languages.
     """
@@ -196,8 +198,7 @@ def create_follow_up_segment(
                 _("Follow-up on segment %(number)s")
                 % {"number": logged_segment.segment_number}
             )[:100],
-            campaign_id=logged_segment.campaign_id,
-            salesperson=getattr(user, "salesperson", None),
+            **header_details(logged_segment),
             created_by=user,
         )
         with nested_services():
@@ -214,6 +215,15 @@ def create_follow_up_segment(
             },
         )
     return follow_up
+
+
+def header_details(source: Segment | LoggedSegment) -> dict:
+    """The header's interaction details (LoggedSegment.HEADER_FIELDS), by column."""
+    columns = [
+        LoggedSegment._meta.get_field(name).attname
+        for name in LoggedSegment.HEADER_FIELDS
+    ]
+    return {column: getattr(source, column) for column in columns}
 
 
 def _may_have_campaign(segment: Segment) -> bool:

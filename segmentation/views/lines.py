@@ -49,7 +49,8 @@ def segment_line_update(request, pk, line_pk):
             % {"contact": line.contact},
         )
         return redirect(line.segment)
-    form = LineForm(request.POST or None, instance=line)
+    effective = with_effective_values(SegmentLine.objects.filter(pk=line.pk)).get()
+    form = LineForm(request.POST or None, instance=line, effective=effective)
     if request.method == "POST" and form.is_valid():
         try:
             update_line(
@@ -67,7 +68,6 @@ def segment_line_update(request, pk, line_pk):
                 request, _("Line of %(contact)s saved.") % {"contact": line.contact}
             )
             return redirect(line.segment)
-    effective = with_effective_values(SegmentLine.objects.filter(pk=line.pk)).get()
     return render(
         request,
         "segmentation/segmentline_form.html",

@@ -16,7 +16,9 @@ from segmentation.forms import (
     FollowUpForm,
     LogForm,
 )
+from segmentation.header_notes import carried_over_note
 from segmentation.jobs import start_log_job
+from segmentation.letters.stale import stale_letter_count
 from segmentation.log_check import LogCheck, check_log
 from segmentation.models import Segment
 from segmentation.services import (
@@ -81,6 +83,7 @@ def segment_log(request, pk):
                         logged.follow_up,
                     ),
                 )
+                _say_carried_over(request, logged)
             return redirect(logged)
     deliver = (
         form.cleaned_data.get("deliver")
@@ -95,8 +98,16 @@ def segment_log(request, pk):
             "check": check,
             "problems": check.blocking(deliver=deliver),
             "form": form,
+            "stale_letters": stale_letter_count(segment),
         },
     )
+
+
+def _say_carried_over(request, logged: LoggedSegment) -> None:
+    """Tell what the follow-up segment's header took from the logged segment."""
+    note = carried_over_note(logged)
+    if note:
+        messages.info(request, note)
 
 
 def _log_form(data, segment: Segment, check: LogCheck) -> LogForm:
@@ -141,7 +152,7 @@ def _already_logged(request, number: str):
             '{} <a href="{}">{}</a>',
             _("Segment %(number)s has already been logged:") % {"number": number},
             logged.get_absolute_url(),
-            _("logged segment %(number)d") % {"number": logged.pk},
+            _("logged segment %(number)s") % {"number": logged.segment_number},
         ),
     )
     return redirect(logged)
@@ -168,6 +179,7 @@ def segment_follow_up(request, logged_pk):
                 _("Follow-up segment %(number)s created.")
                 % {"number": follow_up.number},
             )
+            _say_carried_over(request, logged)
             return redirect(follow_up)
     return render(
         request,

@@ -161,6 +161,7 @@ def logged_segment_cancel(request, pk):
         messages.warning(request, error.message)
     else:
         messages.success(
-            request, cancel_message(action, number=logged_segment.pk, count=count)
+            request,
+            cancel_message(action, number=logged_segment.segment_number, count=count),
         )
     return redirect(logged_segment)

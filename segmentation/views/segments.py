@@ -20,6 +20,7 @@ from segmentation.forms import (
     AddLinesForm,
     SegmentForm,
 )
+from segmentation.letters.stale import stale_letter_count
 from segmentation.line_filter import FILTER_FIELDS, LineFilterForm, matching_lines
 from segmentation.models import Segment, SegmentLine
 from segmentation.segment_filter import SegmentFilterForm, filtered_segments
@@ -59,6 +60,7 @@ class SegmentSaveMixin:
 
     def form_valid(self, form):
         data = form.cleaned_data
+        replaced = form.replaced_by_template()
         try:
             segment = save_segment(
                 self.object or Segment(),
@@ -72,6 +74,12 @@ class SegmentSaveMixin:
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, self.saved_message % {"number": segment.number})
+        if replaced:
+            messages.warning(
+                self.request,
+                _("The template’s values replaced what you typed: %(values)s.")
+                % {"values": "; ".join(replaced)},
+            )
         return redirect(segment)
 
 
@@ -140,6 +148,7 @@ def segment_detail(request, pk):
             "add_lines_form": AddLinesForm(),
             "line_filter": line_filter,
             "filtered": any(line_filter.data.get(name) for name in FILTER_FIELDS),
+            "stale_letters": stale_letter_count(segment),
         },
     )
 
@@ -188,7 +197,7 @@ def _segment_gone(request, number: str):
             )
             % {"number": number},
             logged.get_absolute_url(),
-            _("logged segment %(number)d") % {"number": logged.pk},
+            _("logged segment %(number)s") % {"number": logged.segment_number},
         ),
     )
     return redirect(logged)

@@ -37,6 +37,7 @@ from segmentation.services import (
     add_contacts_by_hand,
     clear_criteria,
     go_back,
+    preview_reuse_criteria,
     remove_lines,
     reuse_criteria,
     reuse_segment,
@@ -251,13 +252,27 @@ def segment_clear_criteria(request, pk):
 
 @permission_required("segmentation.change_segment", raise_exception=True)
 def segment_reuse_criteria(request, pk):
-    """Reuse Criteria: replay saved criteria on this segment."""
+    """Reuse Criteria: the saved steps and what each would do today, then apply them."""
     segment = get_object_or_404(Segment, pk=pk)
-    form = ReuseCriteriaForm(request.POST or None, segment=segment)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else request.GET
+    form = ReuseCriteriaForm(data or None, segment=segment)
+    preview = None
+    if form.is_valid():
         saved = form.cleaned_data["saved_criteria"]
         try:
-            steps = reuse_criteria(segment, saved_criteria=saved, user=request.user)
+            if request.method == "POST":
+                steps = reuse_criteria(segment, saved_criteria=saved, user=request.user)
+                messages.success(
+                    request,
+                    ngettext(
+                        "Reuse Criteria %(code)s: %(count)d step applied.",
+                        "Reuse Criteria %(code)s: %(count)d steps applied.",
+                        len(steps),
+                    )
+                    % {"code": saved.code, "count": len(steps)},
+                )
+                return redirect(segment)
+            preview = preview_reuse_criteria(segment, saved_criteria=saved)
         except ValidationError as error:
             form.add_error(
                 None,
@@ -265,20 +280,18 @@ def segment_reuse_criteria(request, pk):
                 % {"code": saved.code, "errors": " ".join(error.messages)},
             )
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "Reuse Criteria %(code)s: %(count)d step applied.",
-                    "Reuse Criteria %(code)s: %(count)d steps applied.",
-                    len(steps),
-                )
-                % {"code": saved.code, "count": len(steps)},
-            )
-            return redirect(segment)
+            for step in preview:
+                step["description"] = describe(step["parameters"])
     return render(
         request,
         "segmentation/segment_reuse.html",
-        {"segment": segment, "form": form, "title": _("Reuse Criteria")},
+        {
+            "segment": segment,
+            "form": form,
+            "title": _("Reuse Criteria"),
+            "preview": preview,
+            "previewed": True,
+        },
     )
 
 

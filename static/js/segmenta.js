@@ -157,3 +157,13 @@ function followNeededValues() {
   }
 }
 document.addEventListener("DOMContentLoaded", followNeededValues);
+
+// The segment header: what the chosen template brings, shown as soon as it is
+// chosen (the page renders it for the template it opens with).
+document.addEventListener("change", (event) => {
+  const noteId = event.target.dataset.templateNotes;
+  if (noteId) {
+    const notes = JSON.parse(document.getElementById(`${noteId}-data`).textContent);
+    document.getElementById(noteId).textContent = notes[event.target.value] || "";
+  }
+});

@@ -63,9 +63,7 @@ def _pages(data) -> list[str]:
         reverse("segmentation:segment_create"),
         reverse("segmentation:segment_detail", args=[segment]),
         reverse("segmentation:segment_update", args=[segment]),
-        reverse(
-            "segmentation:segment_line_update", args=[segment, data["line"].pk]
-        ),
+        reverse("segmentation:segment_line_update", args=[segment, data["line"].pk]),
         reverse("segmentation:segment_add_contacts", args=[segment]),
         reverse("segmentation:segment_add_contacts", args=[segment]) + "?city=Lund",
         reverse("segmentation:segment_reduce_contacts", args=[segment]),

@@ -40,7 +40,12 @@ def test_a_segment_is_logged_with_a_follow_up_then_cancelled_and_restored(
     expect(page.locator(".alert-success")).to_contain_text(
         f"Segment {number} has been logged."
     )
-    expect(page.locator(".alert-info")).to_contain_text("Follow-up segment created")
+    expect(
+        page.locator(".alert-info", has_text="Follow-up segment created")
+    ).to_be_visible()
+    expect(page.locator(".alert-info", has_text="Carried over")).to_contain_text(
+        "Interaction template: BUS"
+    )
 
     page.get_by_role("link", name="Logged Segments").click()
     page.get_by_role("link", name=number).click()

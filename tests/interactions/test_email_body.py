@@ -19,7 +19,7 @@ def test_known_fields_are_replaced_whatever_their_spelling():
         "Hi {Contact_Name}, {contact name} ({Date})", VALUES, language="en"
     )
 
-    assert text == "Hi Åsa <b>& Co, Åsa <b>& Co (March 2, 2026)"
+    assert text == "Hi Åsa <b>& Co, Åsa <b>& Co (2 March 2026)"
 
 
 def test_anything_else_in_braces_stays_as_it_is():

@@ -90,7 +90,7 @@ def test_restore_is_refused_while_the_logged_segment_is_cancelled(marketing_clie
 
     page = response.content.decode()
     assert "belong to a cancelled logged segment" in page
-    assert str(logged_segment.pk) in page
+    assert f"({logged_segment.segment_number})" in page
     assert "nothing was restored" in page
     assert _state() == before
 

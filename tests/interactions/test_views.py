@@ -79,7 +79,9 @@ def test_the_log_filters_by_logged_segment_cancelled_and_evaluation(marketing_cl
     cancelled = InteractionLogEntryFactory(cancelled=True)
     positive = InteractionLogEntryFactory(evaluation="positive")
 
-    assert _listed(marketing_client, logged_segment=logged_segment.pk) == [in_segment]
+    assert _listed(marketing_client, segment_number=logged_segment.segment_number) == [
+        in_segment
+    ]
     assert _listed(marketing_client, cancelled="true") == [cancelled]
     assert cancelled not in _listed(marketing_client, cancelled="false")
     assert _listed(marketing_client, evaluation="positive") == [positive]

@@ -72,7 +72,7 @@ def test_the_cancel_and_restore_jobs_do_what_the_request_does(
     ) == list(in_request.entries.values_list("cancelled", "cancelled_with_segment"))
     page = marketing_client.get(job.get_absolute_url()).content.decode()
     assert (
-        f"Logged segment {big_logged_segment.pk} cancelled with its 3 interactions."
+        f"Logged segment {big_logged_segment.segment_number} cancelled with its 3 interactions."
         in page
     )
     assert big_logged_segment.get_absolute_url() in page
@@ -98,7 +98,7 @@ def test_a_cancel_job_of_a_segment_cancelled_meanwhile_fails_and_changes_nothing
     job = Job.objects.get()
     assert job.state == "failed"
     assert job.error == (
-        f"Logged segment {big_logged_segment.pk} ({big_logged_segment.segment_number}) "
+        f"Logged segment {big_logged_segment.segment_number} "
         "is already cancelled; nothing changed."
     )
     assert _state() == cancelled

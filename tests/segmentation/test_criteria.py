@@ -41,7 +41,7 @@ def test_interaction_history_and_logged_segments_read_as_words():
     )
 
     assert f"In logged segment = {logged.pk} (SM00042)" in text
-    assert "has no interaction with template WEBINAR, dated 01/01/2024 – …" in text
+    assert "has no interaction with template WEBINAR, dated 1 Jan 2024 – …" in text
 
 
 def test_criteria_no_longer_valid_say_so():

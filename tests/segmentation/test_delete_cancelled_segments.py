@@ -86,11 +86,13 @@ def test_their_entries_are_kept_unlinked_with_their_segment_number(
     assert kept.entries.count() == 2
 
 
-def test_the_number_range_selects_by_logged_segment_number(archive, marketing_admin):
+def test_the_number_range_selects_by_segment_number(archive, marketing_admin):
     target = archive["new_cancelled"]
 
     done = delete_cancelled_segments(
-        number_from=target.pk, number_to=target.pk, user=marketing_admin
+        number_from=target.segment_number,
+        number_to=target.segment_number,
+        user=marketing_admin,
     )
 
     assert done["segments"] == 1
@@ -158,11 +160,9 @@ def test_the_post_deletes_and_returns_to_the_list(archive, admin_client_for_mark
     [
         {},
         {"created_from": "2026-02-30"},
-        {"number_from": "abc"},
-        {"number_from": "0"},
-        {"number_from": "99999999999999999999999"},
+        {"number_from": "SM" + "0" * 30},
         {"created_from": "2026-02-01", "created_to": "2026-01-01"},
-        {"number_from": "9", "number_to": "3"},
+        {"number_from": "SM00009", "number_to": "SM00003"},
     ],
 )
 def test_bad_or_missing_ranges_are_messages_and_delete_nothing(

@@ -427,3 +427,20 @@ def test_outsiders_cannot_download_letters(outsider_client, segment):
     url = reverse("segmentation:segment_letters_download", args=[segment.pk])
 
     assert outsider_client.get(url).status_code == 403
+
+
+def _combined_button(client, segment) -> str:
+    page = client.get(reverse("segmentation:segment_letters", args=[segment.pk]))
+    return re.search(r'\?format=combined">([^<]*)</a>', page.content.decode()).group(1)
+
+
+def test_the_one_document_button_says_when_it_gives_a_zip(marketing_client, segment):
+    assert (
+        _combined_button(marketing_client, segment)
+        == "Download as one document per Word document (zip)"
+    )
+
+    for line in segment.lines.all():
+        update_line(line, fields={"language": "en"}, user=UserFactory())
+
+    assert _combined_button(marketing_client, segment) == "Download as one document"

@@ -149,7 +149,7 @@ def test_a_log_job_of_a_segment_logged_meanwhile_fails_with_a_link(
     assert job.state == "failed"
     assert job.error == f"Segment {big_segment.number} has already been logged."
     assert job.details["links"] == [
-        [logged.get_absolute_url(), f"Logged segment {logged.pk}"]
+        [logged.get_absolute_url(), f"Logged segment {logged.segment_number}"]
     ]
     assert LoggedSegment.objects.count() == 1
     # Once the job has ended, the segment's number leads to its logged segment.

@@ -229,7 +229,7 @@ def test_log_can_create_the_follow_up_segment(segment, marketing_user):
     follow_up = logged.follow_up
     assert follow_up.description == f"Follow-up on segment {number}"
     assert follow_up.campaign.code == "K"
-    assert follow_up.template is None
+    assert follow_up.template.code == "T"
     assert sorted(follow_up.lines.values_list("contact__name", flat=True)) == [
         "C1",
         "C2",

@@ -40,7 +40,7 @@ def test_a_second_cancel_post_leaves_the_logged_segment_cancelled(
     )
 
     assert (
-        f"Logged segment {logged_segment.pk} (SM00017) is already cancelled; "
+        "Logged segment SM00017 is already cancelled; "
         "nothing changed." in response.content.decode()
     )
     assert _state() == cancelled
