@@ -81,9 +81,10 @@ unoserver:
 # static/vendor/ are committed so the app needs no internet at run time).
 BOOTSTRAP_VERSION := 5.3.9
 TOM_SELECT_VERSION := 2.6.2
+AXE_CORE_VERSION := 4.14.1
 vendor-static:
 	rm -rf /tmp/segmenta-vendor && mkdir -p /tmp/segmenta-vendor
-	cd /tmp/segmenta-vendor && npm pack -q bootstrap@$(BOOTSTRAP_VERSION) tom-select@$(TOM_SELECT_VERSION)
+	cd /tmp/segmenta-vendor && npm pack -q bootstrap@$(BOOTSTRAP_VERSION) tom-select@$(TOM_SELECT_VERSION) axe-core@$(AXE_CORE_VERSION)
 	mkdir -p /tmp/segmenta-vendor/bootstrap /tmp/segmenta-vendor/tom-select
 	tar xzf /tmp/segmenta-vendor/bootstrap-$(BOOTSTRAP_VERSION).tgz -C /tmp/segmenta-vendor/bootstrap
 	tar xzf /tmp/segmenta-vendor/tom-select-$(TOM_SELECT_VERSION).tgz -C /tmp/segmenta-vendor/tom-select
@@ -93,6 +94,10 @@ vendor-static:
 	cp /tmp/segmenta-vendor/tom-select/package/dist/js/tom-select.complete.min.js* \
 	   /tmp/segmenta-vendor/tom-select/package/dist/css/tom-select.bootstrap5.min.css* \
 	   /tmp/segmenta-vendor/tom-select/package/LICENSE static/vendor/tom-select/
+	mkdir -p /tmp/segmenta-vendor/axe-core tests/browser/vendor/axe-core
+	tar xzf /tmp/segmenta-vendor/axe-core-$(AXE_CORE_VERSION).tgz -C /tmp/segmenta-vendor/axe-core
+	cp /tmp/segmenta-vendor/axe-core/package/axe.min.js /tmp/segmenta-vendor/axe-core/package/LICENSE \
+	   tests/browser/vendor/axe-core/
 
 clean:
 	rm -rf $(VENV) .unoserver staticfiles .pytest_cache .ruff_cache

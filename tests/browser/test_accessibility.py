@@ -7,6 +7,7 @@ from core.models import Job
 from segmentation.services import add_contacts_by_hand, log_segment
 from tests.browser.accessibility import axe_violations, describe
 from tests.factories import (
+    CampaignFactory,
     CompanyFactory,
     ContactFactory,
     InteractionTemplateFactory,
@@ -27,7 +28,10 @@ def workflow(marketing_user):
         ContactFactory(name=name, city="Lund", salesperson=salesperson, company=company)
         for name in ("Ingrid Lund", "Olle Berg")
     ]
-    template = InteractionTemplateFactory(code="BUS", description="Business letter")
+    campaign = CampaignFactory(code="SPRING", description="Spring campaign")
+    template = InteractionTemplateFactory(
+        code="BUS", description="Business letter", campaign=campaign
+    )
     TemplateDocumentFactory(template=template, language="en")
     segment = SegmentFactory(description="Lund letters", template=template)
     add_contacts_by_hand(segment, contacts=contacts, user=marketing_user)
@@ -48,6 +52,8 @@ def workflow(marketing_user):
         "logged": logged,
         "job": job,
         "template": template,
+        "campaign": campaign,
+        "entry": logged.entries.first(),
     }
 
 
@@ -75,7 +81,17 @@ def _pages(data) -> list[str]:
         reverse("segmentation:logged_segment_list"),
         reverse("segmentation:logged_segment_detail", args=[data["logged"].pk]),
         reverse("segmentation:logged_segment_outcome", args=[data["logged"].pk]),
+        reverse("segmentation:logged_segment_delete_cancelled"),
+        reverse("segmentation:saved_criteria_list"),
+        reverse("segmentation:segment_apply_mailing_group", args=[segment]),
+        reverse("segmentation:segment_reuse_criteria", args=[segment]),
+        reverse("segmentation:segment_list") + "?salesperson=1",
+        reverse("campaigns:campaign_list"),
+        reverse("campaigns:campaign_detail", args=[data["campaign"].pk]),
+        reverse("campaigns:campaign_create"),
         reverse("interactions:interaction_log"),
+        reverse("interactions:entry_detail", args=[data["entry"].pk]),
+        reverse("interactions:interaction_create"),
         reverse("core:job_list"),
         reverse("core:job_detail", args=[data["job"].pk]),
     ]
