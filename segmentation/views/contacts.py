@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
@@ -28,26 +29,32 @@ PAGE_SIZES = [25, 50, 100, 250]
 PERSONS_SHOWN = 100
 
 
+DESCENDING = gettext_lazy("descending")
+SORTS = [
+    ("number", "number", gettext_lazy("Number")),
+    ("name", "name", gettext_lazy("Name")),
+    ("company__name", "company", gettext_lazy("Company")),
+    ("city", "city", gettext_lazy("City")),
+    ("country", "country", gettext_lazy("Country")),
+    ("created_at", "created", gettext_lazy("Created")),
+]
+
+
 class ContactListFilter(ContactCriteria):
     """The segment criteria, plus the list's sort order (which selects nothing)."""
 
     sort = django_filters.OrderingFilter(
         label=gettext_lazy("Sort by"),
-        fields=[
-            ("number", "number"),
-            ("name", "name"),
-            ("company__name", "company"),
-            ("city", "city"),
-            ("country", "country"),
-            ("created_at", "created"),
-        ],
+        fields=[(field, param) for field, param, _label in SORTS],
+        # Every label lazy, the descending ones too: django-filter would format
+        # "%s (descending)" once, at import, in English.
         field_labels={
-            "number": gettext_lazy("Number"),
-            "name": gettext_lazy("Name"),
-            "company__name": gettext_lazy("Company"),
-            "city": gettext_lazy("City"),
-            "country": gettext_lazy("Country"),
-            "created_at": gettext_lazy("Created"),
+            key: text
+            for field, param, label in SORTS
+            for key, text in (
+                (field, label),
+                (f"-{param}", format_lazy("{} ({})", label, DESCENDING)),
+            )
         },
     )
 
