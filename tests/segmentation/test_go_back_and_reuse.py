@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from segmentation.models import SavedCriteria
 from segmentation.services import (
@@ -232,3 +233,13 @@ def test_reuse_segment_adds_the_logged_contacts_except_excluded_ones(
         "excluded": 1,
         "privacy_blocked": 1,
     }
+
+
+def test_go_back_without_steps_is_a_disabled_button_out_of_the_tab_order(
+    marketing_client, segment
+):
+    page = marketing_client.get(segment.get_absolute_url()).content.decode()
+
+    go_back = reverse("segmentation:segment_go_back", args=[segment.pk])
+    assert f'href="{go_back}"' not in page
+    assert 'disabled>Go Back</button>' in page
