@@ -98,7 +98,7 @@ def test_the_xlsx_export_has_typed_cells_and_formulas_as_text(marketing_client):
     "query",
     [
         {"contact": "abc"},
-        {"logged_segment": "9" * 40},
+        {"campaign": "9" * 40},
         {"date_after": "not a date"},
         {"evaluation": "\x00"},
     ],
