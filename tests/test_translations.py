@@ -46,3 +46,12 @@ def test_criteria_read_in_the_users_language():
         assert describe({"city": ["Brno"], "type": ["person"]}) == (
             "Typ = Osoba a Město = Brno"
         )
+
+
+def test_the_contact_lists_sort_options_are_translated_when_shown(marketing_client):
+    marketing_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+
+    page = marketing_client.get("/contacts/").content.decode()
+
+    assert "(descending)" not in page
+    assert "Namn (" in page
