@@ -2,6 +2,7 @@
 
 from django.db import connection
 from django.db.models import F, OuterRef, StringAgg, Subquery, Value
+from django.utils.translation import pgettext
 
 from contacts.import_rows import COLUMNS, RELATION_COLUMNS
 from contacts.models import Contact
@@ -16,7 +17,7 @@ def export_contacts(queryset, *, file_format: str):
         COLUMNS,
         _values(queryset),
         file_format=file_format,
-        file_stem="contacts",
+        file_stem=pgettext("file name", "contacts"),
         sheet_name="Contacts",
     )
 

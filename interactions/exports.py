@@ -6,11 +6,12 @@ later is exported too), headed by their verbose names in the user's language.
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.export_jobs import register_export
 from core.exports import Table, model_columns
 from interactions.filters import InteractionLogFilter
-from interactions.models import InteractionLogEntry
+from interactions.models import InteractionLogEntry, LoggedSegment
 
 INTERACTION_LOG = "interaction_log"
 LOGGED_SEGMENT_ENTRIES = "logged_segment_entries"
@@ -38,21 +39,23 @@ def interaction_log_table(parameters: dict) -> Table:
     return Table(
         queryset=entries,
         columns=entry_columns(),
-        file_stem="interaction-log",
+        file_stem=pgettext("file name", "interaction-log"),
         sheet_name=_("Interaction Log"),
     )
 
 
 def logged_segment_table(parameters: dict) -> Table:
     """The entries of one logged segment, cancelled ones too."""
+    number = LoggedSegment.objects.values_list("segment_number", flat=True).get(
+        pk=parameters["logged_segment"]
+    )
     return Table(
         queryset=InteractionLogEntry.objects.filter(
             logged_segment_id=parameters["logged_segment"]
         ),
         columns=entry_columns(),
-        file_stem=f"logged-segment-{parameters['logged_segment']}",
-        sheet_name=_("Logged segment %(number)d")
-        % {"number": parameters["logged_segment"]},
+        file_stem=f"{pgettext('file name', 'logged-segment')}-{number}",
+        sheet_name=_("Logged segment %(number)s") % {"number": number},
     )
 
 

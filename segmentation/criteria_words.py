@@ -3,10 +3,10 @@ and what a step did: "Add Contacts: 3 contacts added. Left out: …"."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 from interactions.models import LoggedSegment
 from segmentation.criteria import HAS_NOT, INTERACTION_FILTERS, criteria_for
@@ -151,14 +151,28 @@ def step_message(step: CriteriaStep) -> str:
 
 def left_out_text(left_out: dict) -> str:
     """ "Left out: 2 already on the segment, 1 excluded, 1 privacy blocked." or ""."""
-    labels = {
-        "already_on_segment": _("already on the segment"),
-        "excluded": _("excluded from segments"),
-        "privacy_blocked": _("privacy blocked"),
+    counted = {
+        "already_on_segment": lambda count: ngettext(
+            "%(count)s already on the segment",
+            "%(count)s already on the segment",
+            count,
+        ),
+        "excluded": lambda count: ngettext(
+            "%(count)s excluded from segments",
+            "%(count)s excluded from segments",
+            count,
+        ),
+        # Its own words: "privacy blocked" alone is also a contact's status.
+        "privacy_blocked": lambda count: npgettext(
+            "contacts left out",
+            "%(count)s privacy blocked",
+            "%(count)s privacy blocked",
+            count,
+        ),
     }
     parts = [
-        f"{count} {labels[reason]}"
+        counted[reason](count) % {"count": number_format(count, force_grouping=True)}
         for reason, count in (left_out or {}).items()
-        if count and reason in labels
+        if count and reason in counted
     ]
     return _("Left out: %(reasons)s.") % {"reasons": ", ".join(parts)} if parts else ""

@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, OuterRef, Subquery
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.export_jobs import register_export
 from core.exports import Column, Table, choice_labels, field_value, label_field
@@ -39,7 +40,7 @@ def segment_lines_table(parameters: dict) -> Table:
     return Table(
         queryset=lines,
         columns=columns,
-        file_stem=f"segment-{parameters['segment_number']}",
+        file_stem=f"{pgettext('file name', 'segment')}-{parameters['segment_number']}",
         sheet_name=_("Segment %(number)s") % {"number": parameters["segment_number"]},
     )
 

@@ -22,7 +22,7 @@ import zipfile
 from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import Mod, RowNumber
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from contacts.models import CorrespondenceType
@@ -176,7 +176,11 @@ def assemble(job: Job, chunks: list[JobChunk], output, progress) -> Output:
     printing, or every chunk's letters in one zip (stored, not compressed:
     .docx and PDF files are compressed already)."""
     progress(job.done, phase=_("Putting the letters together"))
-    name = _("letters to print") if job.parameters.get("hard_copy") else "letters"
+    name = (
+        _("letters to print")
+        if job.parameters.get("hard_copy")
+        else pgettext("file name", "letters")
+    )
     base = safe_file_name(f"{job.parameters['segment_number']} {name}").removesuffix(
         ".docx"
     )

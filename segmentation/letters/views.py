@@ -8,6 +8,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from core.office import pdf_available
@@ -140,7 +141,9 @@ def _pdf_unavailable() -> str:
 
 
 def _download(letters, segment_number: str, *, combined: bool):
-    base = safe_file_name(f"{segment_number} letters").removesuffix(".docx")
+    base = safe_file_name(
+        f"{segment_number} {pgettext('file name', 'letters')}"
+    ).removesuffix(".docx")
     if combined:
         output = io.BytesIO()
         outcome = write_combined(letters, output)

@@ -10,6 +10,9 @@ import shutil
 
 import pytest
 
+# The data of the page-wide checks (axe, words), shared by their modules.
+from tests.browser.main_pages import workflow  # noqa: F401 - a fixture
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 # Playwright's sync API runs an event loop in the test thread; the tests' own ORM

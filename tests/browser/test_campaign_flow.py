@@ -51,7 +51,9 @@ def test_a_campaign_shows_its_logged_segment_and_response_rate(
     )
 
     logged_row.get_by_role("link", name=str(logged.pk)).click()
-    expect(page.locator("h1")).to_contain_text(f"Logged segment {logged.pk}")
+    expect(page.locator("h1")).to_contain_text(
+        f"Logged segment {logged.segment_number}"
+    )
 
 
 def test_target_and_response_are_usable_only_with_a_campaign(

@@ -11,7 +11,7 @@ import polib
 import pytest
 from django.conf import settings
 
-from tests.browser.test_accessibility import _pages, workflow  # noqa: F401 - fixture
+from tests.browser.main_pages import main_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +36,10 @@ def _english_msgids(language: str) -> set[str]:
 
 @pytest.mark.parametrize("language", ["sv", "fr", "cs"])
 def test_the_main_pages_speak_the_language_in_the_references_words(
-    logged_in_page, live_server, workflow, language  # noqa: F811 - fixture
+    logged_in_page,
+    live_server,
+    workflow,
+    language,
 ):
     page = logged_in_page
     page.context.add_cookies(
@@ -45,7 +48,7 @@ def test_the_main_pages_speak_the_language_in_the_references_words(
     english = _english_msgids(language)
     denied = [re.compile(pattern) for pattern in DENIED[language]]
     found = []
-    for url in _pages(workflow):
+    for url in main_pages(workflow):
         page.goto(live_server.url + url)
         text = page.locator("body").inner_text()
         for line in {line.strip() for line in text.splitlines()}:

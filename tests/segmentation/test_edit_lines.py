@@ -208,7 +208,7 @@ def test_the_segment_page_filters_and_pages_in_constant_queries(
     for _ in range(extra_lines):
         SegmentLineFactory(segment=segment, contact=PersonFactory(language="sv"))
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = marketing_client.get(
             segment.get_absolute_url(),
             {"language": "sv", "changed": "no", "salesperson": "", "page": "1"},
@@ -243,7 +243,7 @@ def test_edit_all_matching_lines_through_the_pages(marketing_client, segment, li
     ).content.decode()
     assert "Edit Lines" in criteria
     assert "Subject = Hej" in criteria
-    assert "2 changed" in criteria
+    assert "2 lines changed" in criteria
 
 
 def test_a_stale_selection_is_refused_on_the_page(marketing_client, segment, lines):

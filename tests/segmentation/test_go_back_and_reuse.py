@@ -242,4 +242,4 @@ def test_go_back_without_steps_is_a_disabled_button_out_of_the_tab_order(
 
     go_back = reverse("segmentation:segment_go_back", args=[segment.pk])
     assert f'href="{go_back}"' not in page
-    assert 'disabled>Go Back</button>' in page
+    assert "disabled>Go Back</button>" in page

@@ -150,7 +150,7 @@ def test_past_the_rows_of_a_sheet_the_rows_continue_on_the_next_one(
     assert job.state == Job.State.DONE
     with default_storage.open(job.result.name) as file:
         workbook = load_workbook(io.BytesIO(file.read()))
-    name = f"Logged segment {logged.pk}"
+    name = f"Logged segment {logged.segment_number}"  # the number users know
     assert workbook.sheetnames == [name, f"{name} (2)", f"{name} (3)"]
     ids = [
         row[0]

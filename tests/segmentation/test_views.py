@@ -152,7 +152,7 @@ def test_the_segment_page_runs_a_constant_number_of_queries(
     for _ in range(line_count):
         SegmentLineFactory(segment=segment, contact=PersonFactory())
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = marketing_client.get(segment.get_absolute_url())
 
     assert response.status_code == 200
@@ -169,7 +169,8 @@ def test_the_segment_page_shows_effective_values_and_marks_changed_ones(
     page = marketing_client.get(segment.get_absolute_url()).content.decode()
 
     assert page.count("Spring mail") >= 2
-    assert '<span class="overridden">Just for you</span>' in page
+    assert '<span class="overridden">Just for you<span class="visually-hidden">' in page
+    assert "(changed for this contact)" in page  # in words, not only in bold
 
 
 def test_the_step_form_counts_without_changing_anything(
