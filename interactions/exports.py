@@ -54,7 +54,7 @@ def logged_segment_table(parameters: dict) -> Table:
             logged_segment_id=parameters["logged_segment"]
         ),
         columns=entry_columns(),
-        file_stem=f"{pgettext('file name', 'logged-segment')}-{number}",
+        file_stem=pgettext("file name", "logged-segment") + f"-{number}",
         sheet_name=_("Logged segment %(number)s") % {"number": number},
     )
 

@@ -40,7 +40,7 @@ def segment_lines_table(parameters: dict) -> Table:
     return Table(
         queryset=lines,
         columns=columns,
-        file_stem=f"{pgettext('file name', 'segment')}-{parameters['segment_number']}",
+        file_stem=pgettext("file name", "segment") + f"-{parameters['segment_number']}",
         sheet_name=_("Segment %(number)s") % {"number": parameters["segment_number"]},
     )
 

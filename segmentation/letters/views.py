@@ -142,7 +142,7 @@ def _pdf_unavailable() -> str:
 
 def _download(letters, segment_number: str, *, combined: bool):
     base = safe_file_name(
-        f"{segment_number} {pgettext('file name', 'letters')}"
+        f"{segment_number} " + pgettext("file name", "letters")
     ).removesuffix(".docx")
     if combined:
         output = io.BytesIO()
