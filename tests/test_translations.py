@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from segmentation.criteria_words import describe
+from segmentation.criteria_words import describe, left_out_text
 from tests.factories import SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,16 @@ def test_the_contact_lists_sort_options_are_translated_when_shown(marketing_clie
 
     assert "(descending)" not in page
     assert "Namn (" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "3 bloqués pour confidentialité"),
+        ("cs", "5 blokovaných kvůli ochraně soukromí"),
+    ],
+)
+def test_counts_before_nouns_agree_with_them(language, expected):
+    count = 3 if language == "fr" else 5
+    with translation.override(language):
+        assert expected in left_out_text({"privacy_blocked": count})
