@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from core.django_words import DJANGO_WORDS
 from segmentation.criteria_words import describe, left_out_text
 from tests.factories import SegmentFactory
 
@@ -68,3 +69,10 @@ def test_counts_before_nouns_agree_with_them(language, expected):
     count = 3 if language == "fr" else 5
     with translation.override(language):
         assert expected in left_out_text({"privacy_blocked": count})
+
+
+@pytest.mark.parametrize("language", ["sv", "fr", "cs"])
+def test_djangos_own_words_are_translated(language):
+    with translation.override(language):
+        for word in DJANGO_WORDS:
+            assert translation.gettext(word) != word
