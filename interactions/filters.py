@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contacts.models import Contact, Salesperson
 from contacts.widgets import ContactPicker
@@ -58,7 +59,7 @@ class InteractionLogFilter(django_filters.FilterSet):
     )
     evaluation = django_filters.ChoiceFilter(
         label=_("Evaluation"),
-        choices=[(NOT_EVALUATED, _("(none)"))]
+        choices=[(NOT_EVALUATED, pgettext_lazy("evaluation", "(none)"))]
         + [choice for choice in Evaluation.choices if choice[0]],
         empty_label=_("(any)"),
         method="filter_evaluation",

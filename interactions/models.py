@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from contacts.models import (
@@ -30,7 +31,8 @@ class InitiatedBy(models.TextChoices):
 
 
 class Evaluation(models.TextChoices):
-    BLANK = "", _("(none)")
+    # Its own words: French and Czech agree "none" with the (feminine) evaluation.
+    BLANK = "", pgettext_lazy("evaluation", "(none)")
     VERY_POSITIVE = "very_positive", _("Very positive")
     POSITIVE = "positive", _("Positive")
     NEUTRAL = "neutral", _("Neutral")
@@ -57,7 +59,7 @@ class DeliveryStatus(models.TextChoices):
 
 
 class NotSentReason(models.TextChoices):
-    NONE = "", _("(none)")
+    NONE = "", pgettext_lazy("reason not sent", "(none)")
     CANCELLED = "cancelled", _("Cancelled")
     NO_ADDRESS = "no_address", _("No e-mail address")
     EXCLUDED = "excluded", _("Excluded from segments")

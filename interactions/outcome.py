@@ -19,7 +19,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.formats import number_format
 from django.utils.functional import Promise, cached_property
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import CorrespondenceType
@@ -211,7 +211,7 @@ def _percent(part: int, whole: int) -> Decimal | None:
 
 def _language_name(code: str) -> str | Promise:
     if not code:
-        return _("(none)")
+        return pgettext_lazy("language", "(none)")
     try:
         return get_language_info(code)["name_translated"]
     except KeyError:

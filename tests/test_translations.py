@@ -5,7 +5,9 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from contacts.models import CorrespondenceType
 from core.django_words import DJANGO_WORDS
+from interactions.models import Evaluation
 from segmentation.criteria_words import describe, left_out_text
 from tests.factories import SegmentFactory
 
@@ -76,3 +78,9 @@ def test_djangos_own_words_are_translated(language):
     with translation.override(language):
         for word in DJANGO_WORDS:
             assert translation.gettext(word) != word
+
+
+def test_none_agrees_with_the_feminine_evaluation_in_french():
+    with translation.override("fr"):
+        assert str(Evaluation.BLANK.label) == "(aucune)"
+        assert str(CorrespondenceType.BLANK.label) == "(aucun)"
