@@ -9,6 +9,7 @@ from contacts.models import CorrespondenceType
 from core.django_words import DJANGO_WORDS
 from interactions.models import Evaluation
 from segmentation.criteria_words import describe, left_out_text
+from segmentation.letters.building import failures_file_name
 from tests.factories import SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,9 @@ def test_none_agrees_with_the_feminine_evaluation_in_french():
     with translation.override("fr"):
         assert str(Evaluation.BLANK.label) == "(aucune)"
         assert str(CorrespondenceType.BLANK.label) == "(aucun)"
+
+
+def test_download_names_are_in_the_users_language():
+    with translation.override("sv"):
+        assert failures_file_name() == "misslyckade.txt"
+    assert failures_file_name() == "failures.txt"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from contacts.models import Salesperson
 from interactions.merge_fields import LetterDetails, letter_values
@@ -139,7 +140,7 @@ def zip_chunks(
 ) -> Iterator[bytes]:
     """A zip of one .docx per letter, yielded piece by piece as the letters are made.
 
-    A letter that cannot be made is listed in failures.txt inside the zip and in
+    A letter that cannot be made is listed in a failures file inside the zip and in
     `outcome`; the others are written. Memory holds one letter at a time.
     """
     pipe = _Pipe()
@@ -157,7 +158,7 @@ def zip_chunks(
                 on_progress(outcome)
             yield pipe.take()
         if outcome.failures:
-            archive.writestr("failures.txt", failure_report(outcome))
+            archive.writestr(failures_file_name(), failure_report(outcome))
     yield pipe.take()
 
 
@@ -195,7 +196,7 @@ def write_combined(letters: Iterable[Letter], output) -> LetterOutcome:
             except DocumentError as error:
                 outcome.failures.append((letter.contact_number, str(error)))
         if outcome.failures:
-            archive.writestr("failures.txt", failure_report(outcome))
+            archive.writestr(failures_file_name(), failure_report(outcome))
     outcome.zipped = True
     return outcome
 
@@ -213,6 +214,14 @@ class LetterMerger:
 
     def merge(self, letter: Letter) -> bytes:
         return _make(letter, self._documents)
+
+
+def failures_file_name() -> str:
+    """The report of letters that could not be made, named in the active language.
+
+    Jobs run in their starter's language, so a job's chunks and their join agree.
+    """
+    return pgettext("file name", "failures") + ".txt"
 
 
 def failure_report(outcome: LetterOutcome) -> str:

@@ -35,6 +35,7 @@ from segmentation.letters.building import (
     LetterOutcome,
     entry_letter_maker,
     failure_report,
+    failures_file_name,
     logged_letters,
     safe_file_name,
     segment_letters,
@@ -53,7 +54,6 @@ FORMAT_LABELS = {
     PDF: gettext_lazy("PDF, one per letter (zip)"),
     PRINT: gettext_lazy("PDF for printing (one file, each letter on a new page)"),
 }
-FAILURES_FILE = "failures.txt"
 
 
 def start_letters_job(
@@ -207,7 +207,7 @@ def assemble(job: Job, chunks: list[JobChunk], output, progress) -> Output:
                 _copy_letters(archive, chunk, "", names)
         if failures:
             archive.writestr(
-                FAILURES_FILE,
+                failures_file_name(),
                 failure_report(LetterOutcome(failures=[tuple(f) for f in failures])),
             )
     return Output(f"{base}.zip", done, {"failures": failures})
@@ -245,7 +245,7 @@ def _add_volume(archive, chunk: JobChunk, volume: str, names) -> None:
 def _copy_letters(archive, chunk: JobChunk, prefix: str, names) -> None:
     with chunk.result.open("rb") as file, zipfile.ZipFile(file) as letters:
         for entry in letters.infolist():
-            if entry.filename == FAILURES_FILE:
+            if entry.filename == failures_file_name():
                 continue
             target = zipfile.ZipInfo(names(prefix + entry.filename), entry.date_time)
             with letters.open(entry) as source, archive.open(target, "w") as copy:

@@ -24,6 +24,7 @@ from segmentation.letters.building import (
     Letter,
     LetterOutcome,
     failure_report,
+    failures_file_name,
 )
 
 LETTERS_PER_CONVERSION = 200
@@ -37,7 +38,7 @@ def write_pdf_letters(
 ) -> LetterOutcome:
     """A zip of one PDF per letter, named like the .docx letters, into `output`.
 
-    A letter that cannot be made is listed in failures.txt inside the zip and in
+    A letter that cannot be made is listed in a failures file inside the zip and in
     the outcome. `output` may be any writable binary file, seekable or not.
     """
     outcome = LetterOutcome(zipped=True)
@@ -46,7 +47,7 @@ def write_pdf_letters(
         for letter, reader, pages in _converted(letters, port, outcome, on_progress):
             archive.writestr(pdf_file_name(letter), pages_as_pdf(reader, pages))
         if outcome.failures:
-            archive.writestr("failures.txt", failure_report(outcome))
+            archive.writestr(failures_file_name(), failure_report(outcome))
     return outcome
 
 
