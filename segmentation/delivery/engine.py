@@ -193,11 +193,11 @@ class _Run:
                         language=self.language,
                     )
                     in_flight = batch
-                self._record(self.unrecorded[:-1])
+                self._write_results(self.unrecorded[:-1])
             if in_flight is not None:
                 self._collect(in_flight)
         finally:
-            self._record(self.unrecorded)
+            self._write_results(self.unrecorded)
 
     def _build(self, entries: list[InteractionLogEntry]) -> _Batch:
         batch = _Batch()
@@ -352,7 +352,7 @@ class _Run:
         )
         self.outcome.stopped = True
 
-    def _record(self, batches: list[_Batch]) -> None:
+    def _write_results(self, batches: list[_Batch]) -> None:
         """Write the results of these batches, which then leave the run's hands."""
         for batch in batches:
             _record(batch.finished, self.outcome)
