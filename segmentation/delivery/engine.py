@@ -20,16 +20,13 @@ or without an address are never mailed, however they got on the segment.
 
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as StillSending
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Case, F, When
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -52,6 +49,12 @@ from segmentation.delivery.messages import (
     message_id_for,
     new_message_id_token,
 )
+from segmentation.delivery.results import (
+    DeliveryOutcome,
+    finish,
+    reason_not_to_send,
+    record_results,
+)
 from segmentation.delivery.sender import Outgoing, Sender, SentBatch, send_batch
 from segmentation.letters.building import entry_letter_maker
 
@@ -60,22 +63,6 @@ CANCEL_CHECK_SECONDS = 1.0
 # How often a run waiting for its sending thread asks whether it must stop.
 STOP_POLL_SECONDS = 0.1
 QUEUED = [DeliveryStatus.PENDING, DeliveryStatus.SENDING]
-
-
-@dataclass
-class DeliveryOutcome:
-    """What one run did; `mail_folder` is where the .eml files went (development)."""
-
-    sent: int = 0
-    failed: int = 0
-    not_sent: int = 0
-    sent_again_after_interruption: int = 0
-    stopped: bool = False
-    mail_folder: Path | None = None
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.failed + self.not_sent
 
 
 def pending_emails(logged_segment_id: int):
@@ -203,9 +190,9 @@ class _Run:
         batch = _Batch()
         self.token = new_message_id_token()
         for entry in entries:
-            reason = _reason_not_to_send(entry)
+            reason = reason_not_to_send(entry)
             if reason:
-                _finish(entry, DeliveryStatus.NOT_SENT, reason=reason)
+                finish(entry, DeliveryStatus.NOT_SENT, reason=reason)
                 batch.finished.append(entry)
                 continue
             interrupted = entry.delivery_status == DeliveryStatus.SENDING
@@ -213,7 +200,7 @@ class _Run:
             try:
                 message = self.builder.build(entry, self.letter(entry))
             except (MessageError, DocumentError) as error:
-                _finish(entry, DeliveryStatus.FAILED, detail=str(error))
+                finish(entry, DeliveryStatus.FAILED, detail=str(error))
                 batch.finished.append(entry)
                 continue
             batch.outgoing.append(Outgoing(entry, message, interrupted))
@@ -243,7 +230,7 @@ class _Run:
             kept = []
             for item in batch.outgoing:
                 if item.entry.pk in cancelled_ids:
-                    _finish(
+                    finish(
                         item.entry,
                         DeliveryStatus.NOT_SENT,
                         reason=NotSentReason.CANCELLED,
@@ -277,9 +264,9 @@ class _Run:
                     self._must_stop()
         for item, failure in sent.results:
             if failure:
-                _finish(item.entry, DeliveryStatus.FAILED, detail=failure)
+                finish(item.entry, DeliveryStatus.FAILED, detail=failure)
             else:
-                _finish(
+                finish(
                     item.entry,
                     DeliveryStatus.SENT,
                     detail=_(
@@ -304,7 +291,7 @@ class _Run:
         """
         if self.cancelled:
             for item in batch.outgoing:
-                _finish(
+                finish(
                     item.entry, DeliveryStatus.NOT_SENT, reason=NotSentReason.CANCELLED
                 )
                 batch.finished.append(item.entry)
@@ -355,49 +342,7 @@ class _Run:
     def _write_results(self, batches: list[_Batch]) -> None:
         """Write the results of these batches, which then leave the run's hands."""
         for batch in batches:
-            _record(batch.finished, self.outcome)
+            record_results(batch.finished, self.outcome)
         self.unrecorded = [batch for batch in self.unrecorded if batch not in batches]
         if batches and self.progress:
             self.progress()
-
-
-def _reason_not_to_send(entry: InteractionLogEntry) -> str:
-    contact = entry.contact
-    if entry.cancelled:
-        return NotSentReason.CANCELLED
-    if contact.privacy_blocked:
-        return NotSentReason.PRIVACY_BLOCKED
-    if contact.exclude_from_segments:
-        return NotSentReason.EXCLUDED
-    if not contact.email:
-        return NotSentReason.NO_ADDRESS
-    return ""
-
-
-def _finish(entry, status, *, reason: str = "", detail: str = "") -> None:
-    entry.delivery_status = status
-    entry.not_sent_reason = reason
-    entry.delivery_detail = detail
-
-
-def _record(results: list[InteractionLogEntry], outcome: DeliveryOutcome) -> None:
-    """The batch's results, one statement per kind of result (usually one in all)."""
-    now = timezone.now()
-    groups = defaultdict(list)
-    for entry in results:
-        groups[
-            entry.delivery_status, entry.not_sent_reason, entry.delivery_detail
-        ].append(entry.pk)
-    for (status, reason, detail), ids in groups.items():
-        InteractionLogEntry.objects.filter(pk__in=ids).update(
-            delivery_status=status,
-            not_sent_reason=reason,
-            delivery_detail=detail,
-            delivered_at=now if status == DeliveryStatus.SENT else None,
-        )
-        if status == DeliveryStatus.SENT:
-            outcome.sent += len(ids)
-        elif status == DeliveryStatus.FAILED:
-            outcome.failed += len(ids)
-        else:
-            outcome.not_sent += len(ids)
