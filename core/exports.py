@@ -68,15 +68,15 @@ def unguarded(text: str) -> str:
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
     """CSV lines for a header and rows, starting with a BOM so Excel reads the accents."""
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-    yield "\ufeff" + writer.writerow([guarded(str(name)) for name in header])
+    yield csv_header(header)
+    writer = _line_writer()
     for row in rows:
-        yield writer.writerow(_csv_row(row))
+        yield _csv_line(writer, _csv_row(row))
+
+
+def csv_header(header: Sequence[str]) -> str:
+    """The BOM and the header line, guarded like the values."""
+    return "\ufeff" + _csv_line(_line_writer(), [guarded(str(name)) for name in header])
 
 
 def csv_response(
@@ -304,10 +304,9 @@ def write_table(
             max_rows=settings.XLSX_ROWS_PER_SHEET,
         )
     text = io.TextIOWrapper(output, encoding="utf-8", newline="")
-    text.write("\ufeff")
-    writer = csv.writer(text)
-    writer.writerow([guarded(str(name)) for name in table.header])
-    writer.writerows(map(_csv_row, rows))
+    text.write(csv_header(table.header))
+    writer = _line_writer()
+    text.writelines(_csv_line(writer, _csv_row(row)) for row in rows)
     text.flush()
     text.detach()
     return 1
@@ -318,6 +317,21 @@ def _sheet_name(name: str, number: int) -> str:
         return name[:SHEET_NAME_LENGTH]
     suffix = f" ({number})"
     return name[: SHEET_NAME_LENGTH - len(suffix)] + suffix
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _line_writer():
+    # "\r\n" makes the csv module quote a value holding a "\r", as COPY does;
+    # _csv_line then ends the line in "\n" alone, as COPY's lines end.
+    return csv.writer(_Echo(), lineterminator="\r\n")
+
+
+def _csv_line(writer, values: Sequence) -> str:
+    return writer.writerow(values)[:-2] + "\n"
 
 
 def _csv_row(row: Sequence) -> list:

@@ -23,7 +23,7 @@ import pytest
 from django.db import connection
 from django.db.models import Max
 
-from core.exports import write_table
+from core.export_jobs import write_export
 from interactions.demo_data import generate_log_entries
 from interactions.exports import interaction_log_table
 from interactions.models import InteractionLogEntry, InteractionTemplate, LoggedSegment
@@ -83,7 +83,7 @@ def _copy(statement: str) -> None:
 def _export(logged: LoggedSegment) -> None:
     table = interaction_log_table({"query": f"logged_segment={logged.pk}"})
     with tempfile.TemporaryFile() as output:
-        write_table(table, output, file_format="csv")
+        write_export(table, output, file_format="csv")
 
 
 def _in_fresh_process(logged: LoggedSegment) -> dict:
