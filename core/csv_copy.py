@@ -12,6 +12,7 @@ no server-side cursor, which PgBouncer's transaction pooling forbids.
 import io
 from collections.abc import Callable, Iterator
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Field
 from django.http import StreamingHttpResponse
@@ -76,7 +77,10 @@ def _copy_chunks(table: Table, output) -> Iterator[int]:
             chunk = values if last is None else values.filter(pk__gt=last)
             if boundary is not None:
                 chunk = chunk.filter(pk__lte=boundary)
-            sql, params = chunk.query.sql_with_params()
+            try:
+                sql, params = chunk.query.sql_with_params()
+            except EmptyResultSet:  # A queryset such as .none(): no rows at all.
+                return
             select = cursor.mogrify(sql, params).decode()
             names = ", ".join(["pk", *(f"export_{i}" for i in range(len(columns)))])
             statement = (

@@ -2,9 +2,11 @@
 
 The floor is `COPY (SELECT …) TO STDOUT` of the export's own SELECT (the same
 rows and columns, the related rows' codes joined in, choices as their labels)
-into a file, in the same run; the export adds reading it in keyset chunks,
-Python values, the formula guard and the csv module. SQLite has no COPY: there
-the row is recorded without a floor.
+into a file, in the same run. The export is COPY too on PostgreSQL
+(core/csv_copy.py); it adds the keyset chunks (a query for each chunk's last
+key, then its COPY) and the SQL that writes each column as the Python path
+does (the formula guard, ISO dates, True/False). SQLite has no COPY: there the
+row is the Python path's, recorded without a floor.
 
 Memory: the same export of 10,000 and of BENCH_EXPORT_ROWS rows, each in a
 fresh process (export_process.py), whose peak RSS must stay flat.

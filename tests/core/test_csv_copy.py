@@ -117,3 +117,11 @@ def test_copy_reports_the_rows_read_after_each_chunk():
     copy_csv(table, io.BytesIO(), on_chunk=progress.append)
 
     assert progress == [2, 4, 5]
+
+
+def test_an_export_of_no_rows_is_the_header_alone():
+    InteractionLogEntryFactory()
+    table = interaction_log_table({"query": "date_after=not-a-date"})
+
+    assert _copied_csv(table) == _python_csv(table)
+    assert _copied_csv(table).count(b"\n") == 1
