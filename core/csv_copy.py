@@ -62,18 +62,19 @@ def _streamed(table: Table) -> Iterator[bytes]:
 def _copy_chunks(table: Table, output) -> Iterator[int]:
     """COPY the rows into `output` a chunk at a time, yielding each chunk's row count.
 
-    A chunk ends at the `chunk_size`-th primary key after the last one, looked up
+    A chunk ends at the `copy_chunk_size`-th primary key after the last one, looked up
     in the (filtered) queryset alone, without the columns' joins.
     """
     values = table.values()
     keys = table.queryset.order_by("pk").values_list("pk", flat=True)
     connection = connections[values.db]
     columns = [_column_sql(values, index) for index in range(len(table.columns))]
+    size = table.copy_chunk_size
     last = None
     with connection.cursor() as cursor:
         while True:
             after = keys if last is None else keys.filter(pk__gt=last)
-            boundary = after[table.chunk_size - 1 : table.chunk_size].first()
+            boundary = after[size - 1 : size].first()
             chunk = values if last is None else values.filter(pk__gt=last)
             if boundary is not None:
                 chunk = chunk.filter(pk__lte=boundary)

@@ -142,6 +142,10 @@ def xlsx_response(
 # Rows read per query: enough to amortise planning the query (with its joins for
 # the codes, tens of milliseconds) and the round trip, few enough to stay small.
 CHUNK_SIZE = 10_000
+# Rows per COPY (core/csv_copy.py): psycopg2 passes COPY's output on as it comes,
+# so memory does not grow with it, and each chunk's joins may scan a related
+# table whole (a million contacts), so fewer, larger chunks are faster.
+COPY_CHUNK_SIZE = 100_000
 # What a file's name ends with, per format.
 FORMATS = ("csv", "xlsx")
 
@@ -168,6 +172,7 @@ class Table:
     file_stem: str
     sheet_name: str
     chunk_size: int = CHUNK_SIZE
+    copy_chunk_size: int = COPY_CHUNK_SIZE
 
     @property
     def header(self) -> list[str]:

@@ -78,7 +78,7 @@ def _copied_csv(table) -> bytes:
 @pytest.mark.parametrize("chunk_size", [1, 4, 100])
 def test_copy_writes_the_bytes_the_python_path_writes(chunk_size):
     _tricky_entries()
-    table = replace(interaction_log_table({"query": ""}), chunk_size=chunk_size)
+    table = replace(interaction_log_table({"query": ""}), copy_chunk_size=chunk_size)
 
     copied = _copied_csv(table)
 
@@ -89,7 +89,7 @@ def test_copy_writes_the_bytes_the_python_path_writes(chunk_size):
 
 def test_the_streamed_response_holds_the_same_bytes():
     _tricky_entries()
-    table = replace(interaction_log_table({"query": ""}), chunk_size=3)
+    table = replace(interaction_log_table({"query": ""}), copy_chunk_size=3)
 
     response = copy_csv_response(table)
 
@@ -102,7 +102,7 @@ def test_copy_of_segment_lines_matches_the_python_path():
         SegmentLineFactory(segment=segment, personal_comment=text)
     table = replace(
         segment_lines_table({"segment": segment.pk, "segment_number": segment.number}),
-        chunk_size=5,
+        copy_chunk_size=5,
     )
 
     assert _copied_csv(table) == _python_csv(table)
@@ -111,7 +111,7 @@ def test_copy_of_segment_lines_matches_the_python_path():
 def test_copy_reports_the_rows_read_after_each_chunk():
     for _ in range(5):
         InteractionLogEntryFactory()
-    table = replace(interaction_log_table({"query": ""}), chunk_size=2)
+    table = replace(interaction_log_table({"query": ""}), copy_chunk_size=2)
     progress = []
 
     copy_csv(table, io.BytesIO(), on_chunk=progress.append)
