@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.csv_copy import copies, copy_csv, copy_csv_response
 from core.exports import FORMATS, XLSX_MAX_ROWS, Table, table_response, write_table
 from core.jobs import JobKind, Output, start_job
 from core.models import Job
@@ -39,6 +40,8 @@ def export(request, *, name: str, parameters: dict, title: str):
     table = _exports[name](parameters)
     total = table.count()
     if total <= settings.EXPORT_ROWS_IN_REQUEST:
+        if file_format == "csv" and copies(table):
+            return copy_csv_response(table)
         return table_response(table, file_format=file_format)
     job = start_job(
         kind=EXPORT,
@@ -56,7 +59,7 @@ def run_export(job: Job, output, progress) -> Output:
     table = _exports[parameters["export"]](parameters["arguments"])
     file_format = parameters["format"]
     progress(0, phase=_("Writing the file"))
-    sheets = write_table(
+    sheets = write_export(
         table, output, file_format=file_format, on_chunk=lambda done: progress(done)
     )
     details = {}
@@ -72,6 +75,17 @@ def run_export(job: Job, output, progress) -> Output:
     return Output(
         file_name=f"{table.file_stem}.{file_format}", done=job.total, details=details
     )
+
+
+def write_export(table: Table, output, *, file_format: str, on_chunk=None) -> int:
+    """Write the table into a binary file, CSV by COPY where the database has it.
+
+    Returns the number of sheets (1 for CSV).
+    """
+    if file_format == "csv" and copies(table):
+        copy_csv(table, output, on_chunk=on_chunk)
+        return 1
+    return write_table(table, output, file_format=file_format, on_chunk=on_chunk)
 
 
 EXPORT_KIND = JobKind(name=EXPORT, run=run_export)

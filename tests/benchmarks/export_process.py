@@ -16,7 +16,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
-from core.exports import write_table  # noqa: E402
+from core.export_jobs import write_export  # noqa: E402
 from interactions.exports import interaction_log_table  # noqa: E402
 
 
@@ -24,7 +24,7 @@ def main(logged_segment: str) -> None:
     table = interaction_log_table({"query": f"logged_segment={logged_segment}"})
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
-        write_table(table, output, file_format="csv")
+        write_export(table, output, file_format="csv")
         seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "peak_rss_mib": _peak_rss_kib() / 1024}))
 

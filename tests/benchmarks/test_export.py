@@ -2,9 +2,11 @@
 
 The floor is `COPY (SELECT …) TO STDOUT` of the export's own SELECT (the same
 rows and columns, the related rows' codes joined in, choices as their labels)
-into a file, in the same run; the export adds reading it in keyset chunks,
-Python values, the formula guard and the csv module. SQLite has no COPY: there
-the row is recorded without a floor.
+into a file, in the same run. The export is COPY too on PostgreSQL
+(core/csv_copy.py); it adds the keyset chunks (a query for each chunk's last
+key, then its COPY) and the SQL that writes each column as the Python path
+does (the formula guard, ISO dates, True/False). SQLite has no COPY: there the
+row is the Python path's, recorded without a floor.
 
 Memory: the same export of 10,000 and of BENCH_EXPORT_ROWS rows, each in a
 fresh process (export_process.py), whose peak RSS must stay flat.
@@ -23,7 +25,7 @@ import pytest
 from django.db import connection
 from django.db.models import Max
 
-from core.exports import write_table
+from core.export_jobs import write_export
 from interactions.demo_data import generate_log_entries
 from interactions.exports import interaction_log_table
 from interactions.models import InteractionLogEntry, InteractionTemplate, LoggedSegment
@@ -83,7 +85,7 @@ def _copy(statement: str) -> None:
 def _export(logged: LoggedSegment) -> None:
     table = interaction_log_table({"query": f"logged_segment={logged.pk}"})
     with tempfile.TemporaryFile() as output:
-        write_table(table, output, file_format="csv")
+        write_export(table, output, file_format="csv")
 
 
 def _in_fresh_process(logged: LoggedSegment) -> dict:

@@ -85,7 +85,7 @@ def test_csv_text_that_a_spreadsheet_reads_as_a_formula_gets_an_apostrophe():
 def test_csv_numbers_and_dates_are_written_as_they_are():
     lines = list(csv_lines(["a", "b", "c"], [[-5, datetime.date(2026, 3, 1), None]]))
 
-    assert lines[1] == "-5,2026-03-01,\r\n"
+    assert lines[1] == "-5,2026-03-01,\n"
 
 
 @given(st.text())
