@@ -113,9 +113,7 @@ def start_step_job(
 
 def run_step(job: Job, output, progress) -> Output:
     parameters = job.parameters
-    segment = Segment.objects.filter(pk=parameters["segment"]).first()
-    if segment is None:
-        raise JobError(_("The segment no longer exists; it may have been logged."))
+    segment = _segment_of(job)
     action = StepDefinition.Action(parameters["action"])
     progress(0, phase=action.label)
     try:
@@ -147,9 +145,7 @@ def start_edit_lines_job(
 
 def run_edit_lines(job: Job, output, progress) -> Output:
     parameters = job.parameters
-    segment = Segment.objects.filter(pk=parameters["segment"]).first()
-    if segment is None:
-        raise JobError(_("The segment no longer exists; it may have been logged."))
+    segment = _segment_of(job)
     progress(0, phase=StepDefinition.Action.EDIT.label)
     data = MultiValueDict(parameters["data"])
     forms = (
@@ -256,3 +252,11 @@ LOG_KIND = JobKind(name=LOG, run=run_log, one_transaction=True)
 STEP_KIND = JobKind(name=STEP, run=run_step, one_transaction=True)
 CANCEL_KIND = JobKind(name=CANCEL, run=run_cancel, one_transaction=True)
 EDIT_LINES_KIND = JobKind(name=EDIT_LINES, run=run_edit_lines, one_transaction=True)
+
+
+def _segment_of(job: Job) -> Segment:
+    """The job's segment, or the job fails: it is gone, logged perhaps."""
+    segment = Segment.objects.filter(pk=job.parameters["segment"]).first()
+    if segment is None:
+        raise JobError(_("The segment no longer exists; it may have been logged."))
+    return segment

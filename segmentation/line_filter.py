@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import CorrespondenceType, Salesperson
+from core.compact_forms import CompactForm
 from core.ids import IdChoiceField
 from segmentation.effective import (
     effective_correspondence_type,
@@ -31,7 +32,7 @@ FILTER_FIELDS = [
 ]
 
 
-class LineFilterForm(forms.Form):
+class LineFilterForm(CompactForm):
     """The workbench filter; every field optional, an empty one filters nothing."""
 
     name = forms.CharField(label=_("Name or number"), required=False, max_length=100)
@@ -54,16 +55,6 @@ class LineFilterForm(forms.Form):
     changed = forms.ChoiceField(
         label=_("Changed from the header"), choices=YES_NO, required=False
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = (
-                "form-select form-select-sm"
-                if select
-                else "form-control form-control-sm"
-            )
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()

@@ -19,13 +19,14 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Salesperson
+from core.compact_forms import CompactForm
 from core.ids import IdChoiceField
 from interactions.models import Campaign, InteractionTemplate
 from segmentation.effective import effective_cost
 from segmentation.models import Segment, SegmentLine
 
 
-class SegmentFilterForm(forms.Form):
+class SegmentFilterForm(CompactForm):
     """Search and filters of the segment list; an empty field filters nothing."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
@@ -55,16 +56,6 @@ class SegmentFilterForm(forms.Form):
         required=False,
         empty_label=_("(any)"),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = (
-                "form-select form-select-sm"
-                if select
-                else "form-control form-control-sm"
-            )
 
 
 def _per_segment(aggregate):
