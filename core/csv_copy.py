@@ -16,6 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Field
 from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 from core.exports import FORMULA_STARTS, GUARD, Table, csv_header
 
@@ -34,7 +35,9 @@ def copy_csv_response(table: Table) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         _streamed(table), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{table.file_stem}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{table.file_stem}.csv"
+    )
     return response
 
 

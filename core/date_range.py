@@ -21,7 +21,7 @@ class NamedDateRangeWidget(django_filters.widgets.DateRangeWidget):
         return context
 
 
-class DateRangeFilter(django_filters.DateFromToRangeFilter):
+class NamedDateFromToFilter(django_filters.DateFromToRangeFilter):
     """DateFromToRangeFilter with date boxes named for screen readers."""
 
     def __init__(self, *, label, **kwargs):

@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -86,7 +87,7 @@ def csv_response(
     response = StreamingHttpResponse(
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
     return response
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from contacts.models import Contact, Salesperson
 from contacts.widgets import ContactPicker
-from core.date_range import DateRangeFilter
+from core.date_range import NamedDateFromToFilter
 from core.ids import IdChoiceFilter
 from interactions.models import (
     Campaign,
@@ -51,7 +51,7 @@ class InteractionLogFilter(django_filters.FilterSet):
         label=_("Salesperson"), queryset=Salesperson.objects.all()
     )
     campaign = IdChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.all())
-    date = DateRangeFilter(
+    date = NamedDateFromToFilter(
         label=_("Date (from – to)"),
     )
     segment_number = django_filters.CharFilter(
@@ -93,7 +93,7 @@ class LoggedSegmentFilter(django_filters.FilterSet):
     """Search and filters of the Logged Segments page."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    created_at = DateRangeFilter(
+    created_at = NamedDateFromToFilter(
         label=_("Created (from – to)"),
     )
     campaign = IdChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.all())

@@ -28,7 +28,7 @@ from contacts.models import (
     Salesperson,
     Territory,
 )
-from core.date_range import DateRangeFilter
+from core.date_range import NamedDateFromToFilter
 from core.ids import IdMultipleChoiceFilter
 from interactions.models import (
     Campaign,
@@ -182,7 +182,7 @@ class ContactCriteria(django_filters.FilterSet):
         choices=[choice for choice in CorrespondenceType.choices if choice[0]],
         widget=forms.CheckboxSelectMultiple,
     )
-    created = DateRangeFilter(
+    created = NamedDateFromToFilter(
         label=gettext_lazy("Created (from – to)"),
         field_name="created_at",
     )
@@ -213,7 +213,7 @@ class ContactCriteria(django_filters.FilterSet):
     interaction_campaign = _codes(
         Campaign, gettext_lazy("… in campaign"), method=_collected
     )
-    interaction_date = DateRangeFilter(
+    interaction_date = NamedDateFromToFilter(
         label=gettext_lazy("… dated (from – to)"),
         method=_collected,
     )

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -156,7 +157,9 @@ def _download(letters, segment_number: str, *, combined: bool):
             zip_chunks(letters, LetterOutcome()), content_type="application/zip"
         )
         extension = "zip"
-    response["Content-Disposition"] = f'attachment; filename="{base}.{extension}"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{base}.{extension}"
+    )
     return response
 
 
@@ -218,7 +221,7 @@ def line_letter_download(request, pk, line_pk):
         messages.error(request, str(error))
         return redirect(line.segment)
     response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{letter.file_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, letter.file_name)
     return response
 
 
@@ -241,7 +244,7 @@ def entry_letter_download(request, pk):
         messages.error(request, str(error))
         return redirect(entry)
     response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{letter.file_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, letter.file_name)
     return response
 
 

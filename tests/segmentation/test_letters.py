@@ -4,9 +4,11 @@ import datetime
 import io
 import re
 import zipfile
+from urllib.parse import quote
 
 import docx
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -444,3 +446,20 @@ def test_the_one_document_button_says_when_it_gives_a_zip(marketing_client, segm
         update_line(line, fields={"language": "en"}, user=UserFactory())
 
     assert _combined_button(marketing_client, segment) == "Download as one document"
+
+
+def test_a_download_name_outside_ascii_reaches_the_browser_intact(
+    marketing_client, segment
+):
+    """RFC 6266: filename*=utf-8''…, which browsers read; a quoted name in
+    Czech would arrive as RFC 2047 gibberish."""
+    marketing_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cs"
+    line = segment.lines.get(contact__name=TRICKY)
+
+    response = marketing_client.get(
+        reverse("segmentation:line_letter_download", args=[segment.pk, line.pk])
+    )
+
+    disposition = response["Content-Disposition"]
+    assert "filename*=utf-8''" in disposition
+    assert quote("Žluťoučký") in disposition
