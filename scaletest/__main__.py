@@ -86,11 +86,17 @@ def _run(args, cluster, database_url, media, heartbeats, plan, sizes, began) -> 
         "WORKER_UNOSERVER": "false",
     }
     servers = [
-        processes.app_server(cluster, f"app-{n}", env=env, workers=args.app_workers)
+        processes.app_server(
+            cluster,
+            f"app-{n}",
+            env=env,
+            workers=args.app_workers,
+            threads=args.app_threads,
+        )
         for n in (1, 2)
     ]
     workers = [processes.job_worker(cluster, f"worker-{n}", env=env) for n in (1, 2)]
-    proxy = processes.haproxy(cluster, servers)
+    proxy = processes.haproxy(cluster, servers, per_server=args.app_workers)
     _wait_until_up(cluster, [s.name for s in servers])
     base = f"http://127.0.0.1:{proxy.port}"
     print(
@@ -257,10 +263,13 @@ def _arguments(argv):
     parser.add_argument(
         "--app-workers", type=int, default=2, help="gunicorn workers per server"
     )
+    parser.add_argument(
+        "--app-threads", type=int, default=2, help="threads per gunicorn worker"
+    )
     parser.add_argument("--letters-per-chunk", type=int, default=100)
     parser.add_argument("--stale-seconds", type=float, default=6)
     parser.add_argument(
-        "--kill-after", type=float, default=3, help="seconds into the load"
+        "--kill-after", type=float, default=10, help="seconds into the load"
     )
     parser.add_argument("--job-timeout", type=float, default=300)
     return parser.parse_args(argv)

@@ -92,7 +92,9 @@ async def read_pages(client, traffic: Traffic, urls: list[str], stop: asyncio.Ev
         url = urls[number % len(urls)]
         number += 1
         response = await send(client, traffic, "read", "GET", url)
-        if response is not None and response.status_code != 200:
+        if response is None:
+            await asyncio.sleep(1)  # as a user would, before reloading
+        elif response.status_code != 200:
             traffic.unexpected.append(f"{response.status_code} GET {url}")
 
 

@@ -121,7 +121,11 @@ def pgbouncer(cluster: Cluster, database_url: str) -> tuple[Child, str]:
     return child, urlunsplit(target._replace(netloc=netloc))
 
 
-def app_server(cluster: Cluster, name: str, *, env: dict, workers: int) -> Child:
+def app_server(
+    cluster: Cluster, name: str, *, env: dict, workers: int, threads: int
+) -> Child:
+    """gunicorn; threads beyond HAProxy's per-server limit keep one free for its
+    health check, which would otherwise wait behind a long request and fail."""
     port = free_port()
     child = cluster.start(
         name,
@@ -129,6 +133,7 @@ def app_server(cluster: Cluster, name: str, *, env: dict, workers: int) -> Child
             str(Path(sys.executable).with_name("gunicorn")),
             "config.wsgi",
             f"--workers={workers}",
+            f"--threads={threads}",
             f"--bind=127.0.0.1:{port}",
             "--timeout=120",
         ],
@@ -154,8 +159,12 @@ def job_worker(cluster: Cluster, name: str, *, env: dict) -> Child:
     )
 
 
-def haproxy(cluster: Cluster, servers: list[Child]) -> Child:
-    """HAProxy: round robin over the servers, each health-checked on /health/."""
+def haproxy(cluster: Cluster, servers: list[Child], *, per_server: int) -> Child:
+    """HAProxy: round robin over the servers, each health-checked on /health/.
+
+    At most `per_server` requests go to a server at once (its gunicorn workers);
+    the rest wait in HAProxy's queue, which health checks skip.
+    """
     port = free_port()
     stats = cluster.config / "haproxy.sock"
     config = cluster.config / "haproxy.cfg"
@@ -171,6 +180,8 @@ def haproxy(cluster: Cluster, servers: list[Child]) -> Child:
                 "    timeout connect 2s",
                 "    timeout client 180s",
                 "    timeout server 180s",
+                "    timeout queue 180s",
+                "    timeout check 5s",
                 "    retries 3",
                 "    option redispatch",
                 "frontend segmenta",
@@ -185,7 +196,8 @@ def haproxy(cluster: Cluster, servers: list[Child]) -> Child:
                 "    http-check expect status 200",
                 "    default-server inter 1s fall 2 rise 2",
                 *(
-                    f"    server {server.name} 127.0.0.1:{server.port} check"
+                    f"    server {server.name} 127.0.0.1:{server.port} check "
+                    f"maxconn {per_server}"
                     for server in servers
                 ),
                 "",
