@@ -36,9 +36,12 @@ def main(argv=None) -> int:
             )
             return 2
     began = time.perf_counter()
-    shutil.rmtree(WORKDIR, ignore_errors=True)
-    (WORKDIR / "logs").mkdir(parents=True)
+    # The media folder is kept with the database (the Word documents the demo
+    # data made are in it); the rest is this run's.
     media, heartbeats = WORKDIR / "media", WORKDIR / "workers"
+    for folder in (WORKDIR / "logs", heartbeats, media / "jobs"):
+        shutil.rmtree(folder, ignore_errors=True)
+    (WORKDIR / "logs").mkdir(parents=True)
     direct = server.environment(database_url, media)
     os.environ.update({key: direct[key] for key in ("DATABASE_URL", "MEDIA_ROOT")})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -106,12 +109,14 @@ def _run(args, cluster, database_url, media, heartbeats, plan, sizes, began) -> 
     )
 
     async def kill() -> float:
-        await asyncio.sleep(args.kill_after)
+        """kill -9 a worker in the middle of a letter chunk, then an app server."""
         worker = await asyncio.to_thread(_busy_worker, workers, 60)
+        worker.kill()
+        print(f"kill -9: {worker.name}, running a letter chunk", flush=True)
+        await asyncio.sleep(max(0.0, started + args.kill_after - time.perf_counter()))
         killed_at = time.perf_counter()
         servers[0].kill()
-        worker.kill()
-        print(f"kill -9: {servers[0].name} and {worker.name}", flush=True)
+        print(f"kill -9: {servers[0].name}", flush=True)
         return killed_at
 
     started = time.perf_counter()
