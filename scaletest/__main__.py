@@ -218,6 +218,11 @@ def _run(args, cluster, database_url, media, heartbeats, plan, sizes, began) -> 
     RESULTS.write_text(json.dumps(results, indent=2))
     for row in results:
         print(f"{row['name']:<62} {row['value']:>8} {row['unit']}")
+    for request in [r for r in traffic.requests if r.failed][:30]:
+        print(
+            f"failed: {request.kind} {request.outcome} sent "
+            f"{request.started - (traffic.killed_at or started):+.1f} s from the kill"
+        )
     for problem in problems[:50]:
         print("PROBLEM", problem, file=sys.stderr)
     print(
@@ -269,7 +274,7 @@ def _arguments(argv):
         "--app-workers", type=int, default=2, help="gunicorn workers per server"
     )
     parser.add_argument(
-        "--app-threads", type=int, default=2, help="threads per gunicorn worker"
+        "--app-threads", type=int, default=3, help="threads per gunicorn worker"
     )
     parser.add_argument("--letters-per-chunk", type=int, default=100)
     parser.add_argument("--stale-seconds", type=float, default=6)

@@ -21,8 +21,8 @@ from scaletest.plan import Plan
 ATTEMPTS = 8
 STALE = "changed after this page was shown"
 JOB_URL = re.compile(r"/jobs/(\d+)/")
-# How long HAProxy may take to see a killed server as down (2 checks, 1 s apart).
-DOWN_AFTER_SECONDS = 3.0
+# How long HAProxy may take to see a killed server as down (3 checks, 1 s apart).
+DOWN_AFTER_SECONDS = 4.0
 
 
 @dataclass

@@ -124,8 +124,9 @@ def pgbouncer(cluster: Cluster, database_url: str) -> tuple[Child, str]:
 def app_server(
     cluster: Cluster, name: str, *, env: dict, workers: int, threads: int
 ) -> Child:
-    """gunicorn; threads beyond HAProxy's per-server limit keep one free for its
-    health check, which would otherwise wait behind a long request and fail."""
+    """gunicorn with more threads per worker than HAProxy sends requests to the
+    whole server, so every worker keeps one free for the health check, which
+    would otherwise wait behind long requests and fail."""
     port = free_port()
     child = cluster.start(
         name,
@@ -134,6 +135,8 @@ def app_server(
             "config.wsgi",
             f"--workers={workers}",
             f"--threads={threads}",
+            # Two servers on one machine must not share gunicorn's control socket.
+            "--no-control-socket",
             f"--bind=127.0.0.1:{port}",
             "--timeout=120",
         ],
@@ -194,7 +197,7 @@ def haproxy(cluster: Cluster, servers: list[Child], *, per_server: int) -> Child
                 "    http-check send meth GET uri /health/ ver HTTP/1.1 "
                 "hdr Host 127.0.0.1",
                 "    http-check expect status 200",
-                "    default-server inter 1s fall 2 rise 2",
+                "    default-server inter 1s fall 3 rise 2",
                 *(
                     f"    server {server.name} 127.0.0.1:{server.port} check "
                     f"maxconn {per_server}"
