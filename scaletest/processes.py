@@ -176,9 +176,12 @@ def haproxy(cluster: Cluster, servers: list[Child], *, per_server: int) -> Child
             [
                 "global",
                 "    maxconn 512",
+                # One line per request in haproxy.log: which server, how it ended.
+                "    log stdout format raw local0",
                 f"    stats socket {stats} mode 600 level admin",
                 "defaults",
                 "    mode http",
+                "    log global",
                 "    option httplog",
                 "    timeout connect 2s",
                 "    timeout client 180s",
