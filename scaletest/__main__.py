@@ -110,10 +110,13 @@ def _run(args, cluster, database_url, media, heartbeats, plan, sizes, began) -> 
 
     async def kill() -> float:
         """kill -9 a worker in the middle of a letter chunk, then an app server."""
+        began_load = time.perf_counter()
         worker = await asyncio.to_thread(_busy_worker, workers, 60)
         worker.kill()
         print(f"kill -9: {worker.name}, running a letter chunk", flush=True)
-        await asyncio.sleep(max(0.0, started + args.kill_after - time.perf_counter()))
+        await asyncio.sleep(
+            max(0.0, began_load + args.kill_after - time.perf_counter())
+        )
         killed_at = time.perf_counter()
         servers[0].kill()
         print(f"kill -9: {servers[0].name}", flush=True)
@@ -208,6 +211,16 @@ def _run(args, cluster, database_url, media, heartbeats, plan, sizes, began) -> 
             sum(s["status"] == "UP" for s in states.values()),
             "servers",
         ),
+        *(
+            (f"scale: {mark}", round(at - traffic.marks["load began"], 1), "s")
+            for mark, at in traffic.marks.items()
+            if mark != "load began"
+        ),
+        (
+            "scale: app server killed",
+            round(traffic.killed_at - traffic.marks["load began"], 1),
+            "s",
+        ),
         ("scale: problems", len(problems), "problems"),
         ("scale: load and checks", round(load_seconds, 1), "s"),
         ("scale: whole run", round(time.perf_counter() - began, 1), "s"),
@@ -279,7 +292,7 @@ def _arguments(argv):
     parser.add_argument("--letters-per-chunk", type=int, default=100)
     parser.add_argument("--stale-seconds", type=float, default=6)
     parser.add_argument(
-        "--kill-after", type=float, default=10, help="seconds into the load"
+        "--kill-after", type=float, default=10, help="seconds into the writes"
     )
     parser.add_argument("--job-timeout", type=float, default=300)
     return parser.parse_args(argv)

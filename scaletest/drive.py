@@ -44,6 +44,8 @@ class Traffic:
     requests: list[Request] = field(default_factory=list)
     killed_at: float | None = None
     unexpected: list[str] = field(default_factory=list)
+    # When each part of the load ended (perf_counter), for the timeline.
+    marks: dict[str, float] = field(default_factory=dict)
 
     def after_kill(self, settle: float = 0.0) -> list[Request]:
         if self.killed_at is None:
@@ -190,12 +192,16 @@ async def drive(
         before = asyncio.create_task(
             _writes(writers, traffic, plan.adds[:half_adds], logs[:half_logs], loggers)
         )
+        traffic.marks["load began"] = time.perf_counter()
         traffic.killed_at = await kill()
         await before
+        traffic.marks["first half of the writes done"] = time.perf_counter()
         await _writes(
             writers, traffic, plan.adds[half_adds:], logs[half_logs:], loggers
         )
+        traffic.marks["second half of the writes done"] = time.perf_counter()
         await wait_for_jobs(writers[0], traffic, jobs, job_timeout)
+        traffic.marks["letter jobs done"] = time.perf_counter()
     finally:
         stop.set()
         await asyncio.gather(*reading)
