@@ -98,7 +98,10 @@ def _run(args, cluster, database_url, media, heartbeats, plan, sizes, began) -> 
         )
         for n in (1, 2)
     ]
-    workers = [processes.job_worker(cluster, f"worker-{n}", env=env) for n in (1, 2)]
+    workers = [
+        processes.job_worker(cluster, f"worker-{n}", env=env)
+        for n in range(1, args.workers + 1)
+    ]
     proxy = processes.haproxy(cluster, servers, per_server=args.app_workers)
     _wait_until_up(cluster, [s.name for s in servers])
     base = f"http://127.0.0.1:{proxy.port}"
@@ -288,6 +291,9 @@ def _arguments(argv):
     )
     parser.add_argument(
         "--app-threads", type=int, default=3, help="threads per gunicorn worker"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=3, help="job workers (one is killed)"
     )
     parser.add_argument("--letters-per-chunk", type=int, default=100)
     parser.add_argument("--stale-seconds", type=float, default=6)

@@ -30,7 +30,8 @@ class Sizes:
     log_lines: int = 400
     loggers: int = 3
     letter_segments: int = 4
-    letter_lines: int = 1000
+    # Over LETTERS_IN_REQUEST (500), so the letters are made by the workers.
+    letter_lines: int = 600
 
 
 @dataclass

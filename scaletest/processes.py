@@ -188,8 +188,10 @@ def haproxy(cluster: Cluster, servers: list[Child], *, per_server: int) -> Child
                 "    timeout server 180s",
                 "    timeout queue 180s",
                 "    timeout check 5s",
+                # A refused connection (a dead server) is tried again at once
+                # on another server, until the health check sees it down.
                 "    retries 3",
-                "    option redispatch",
+                "    option redispatch 1",
                 "frontend segmenta",
                 f"    bind 127.0.0.1:{port}",
                 "    option forwardfor",
