@@ -275,7 +275,12 @@ def _wait_until_up(cluster, names: list[str], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         states = processes.server_states(cluster)
-        if all(states.get(name, {}).get("status") == "UP" for name in names):
+        # HAProxy starts a server as UP; only a passed check (L7OK) says it answers.
+        if all(
+            states.get(name, {}).get("status") == "UP"
+            and states[name].get("check_status") == "L7OK"
+            for name in names
+        ):
             return
         time.sleep(0.5)
     raise RuntimeError(f"HAProxy does not see the app servers up: {states}")

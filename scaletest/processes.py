@@ -202,7 +202,10 @@ def haproxy(cluster: Cluster, servers: list[Child], *, per_server: int) -> Child
                 "    http-check send meth GET uri /health/ ver HTTP/1.1 "
                 "hdr Host 127.0.0.1",
                 "    http-check expect status 200",
-                "    default-server inter 1s fall 3 rise 2",
+                # A connection refused to a request (a dead server) takes the
+                # server out at once, not only after three failed checks.
+                "    default-server inter 1s fall 3 rise 2 "
+                "observe layer4 error-limit 1 on-error mark-down",
                 *(
                     f"    server {server.name} 127.0.0.1:{server.port} check "
                     f"maxconn {per_server}"
