@@ -303,7 +303,7 @@ def _arguments(argv):
     parser.add_argument("--letters-per-chunk", type=int, default=100)
     parser.add_argument("--stale-seconds", type=float, default=6)
     parser.add_argument(
-        "--kill-after", type=float, default=10, help="seconds into the writes"
+        "--kill-after", type=float, default=5, help="seconds into the writes"
     )
     parser.add_argument("--job-timeout", type=float, default=300)
     return parser.parse_args(argv)

@@ -193,9 +193,13 @@ async def drive(
             _writes(writers, traffic, plan.adds[:half_adds], logs[:half_logs], loggers)
         )
         traffic.marks["load began"] = time.perf_counter()
+        before.add_done_callback(
+            lambda _task: traffic.marks.update(
+                {"first half of the writes done": time.perf_counter()}
+            )
+        )
         traffic.killed_at = await kill()
         await before
-        traffic.marks["first half of the writes done"] = time.perf_counter()
         await _writes(
             writers, traffic, plan.adds[half_adds:], logs[half_logs:], loggers
         )
