@@ -16,7 +16,6 @@ from scaletest import processes
 
 RESULTS = server.ROOT / "scale-test-results.json"
 WORKDIR = server.ROOT / "var" / "scaletest"
-LOST_OR_DUPLICATED = "scale: lost or duplicated rows"
 
 
 def main(argv=None) -> int:
@@ -74,8 +73,8 @@ def main(argv=None) -> int:
 
 
 def _run(args, cluster, database_url, media, heartbeats, plan, sizes, began) -> int:
-    from scaletest.drive import DOWN_AFTER_SECONDS, drive
-    from scaletest.plan import check_adds, check_letters, check_logs
+    from scaletest.drive import drive
+    from scaletest.results import judge
 
     _bouncer, pooled_url = processes.pgbouncer(cluster, database_url)
     env = {
@@ -144,87 +143,10 @@ def _run(args, cluster, database_url, media, heartbeats, plan, sizes, began) -> 
     from django.db import connection
 
     connection.close()
-    lost_adds, problems = check_adds(plan)
-    lost_logs, log_problems = check_logs(plan)
-    lost_letters, letter_problems, job_counts = check_letters(jobs)
-    problems += log_problems + letter_problems + traffic.unexpected
-    lost = lost_adds + lost_logs + lost_letters
-    after = traffic.after_kill()
-    settled = traffic.after_kill(DOWN_AFTER_SECONDS)
-    failed_settled = [r for r in settled if r.failed]
-    killed, alive = states[servers[0].name], states[servers[1].name]
-    if not killed["status"].startswith("DOWN") or alive["status"] != "UP":
-        problems.append(
-            f"HAProxy: {servers[0].name} {killed['status']}, "
-            f"{servers[1].name} {alive['status']}"
-        )
-    if failed_settled:
-        problems.append(
-            f"{len(failed_settled)} requests failed after the proxy saw the kill: "
-            + ", ".join(f"{r.kind} {r.outcome}" for r in failed_settled[:10])
-        )
-    if job_counts["done"] != len(plan.letter_segments):
-        problems.append(
-            f"{job_counts['done']} of {len(plan.letter_segments)} jobs done"
-        )
-    rows = [
-        (LOST_OR_DUPLICATED, lost, "rows"),
-        ("scale: segment lines lost or duplicated (Adds)", lost_adds, "rows"),
-        ("scale: log entries lost or duplicated (Logs)", lost_logs, "rows"),
-        ("scale: letters lost or duplicated (letter jobs)", lost_letters, "letters"),
-        ("scale: letter jobs finished", job_counts["done"], "jobs"),
-        ("scale: letter jobs started", len(plan.letter_segments), "jobs"),
-        ("scale: job chunks", job_counts["chunks"], "chunks"),
-        (
-            "scale: job chunks run again after the worker kill",
-            job_counts["again"],
-            "chunks",
-        ),
-        ("scale: requests", len(traffic.requests), "requests"),
-        ("scale: requests sent after the kill", len(after), "requests"),
-        (
-            "scale: requests failed after the kill",
-            sum(r.failed for r in after),
-            "requests",
-        ),
-        (
-            f"scale: requests failed more than {DOWN_AFTER_SECONDS:.0f} s after the kill",
-            len(failed_settled),
-            "requests",
-        ),
-        (
-            "scale: requests interrupted by the kill (retried)",
-            len(traffic.interrupted()),
-            "requests",
-        ),
-        ("scale: read p50", round(traffic.read_milliseconds(0.5)), "ms"),
-        ("scale: read p95", round(traffic.read_milliseconds(0.95)), "ms"),
-        (
-            f"scale: requests served by {servers[0].name} (killed)",
-            int(killed["stot"]),
-            "requests",
-        ),
-        (
-            f"scale: requests served by {servers[1].name}",
-            int(alive["stot"]),
-            "requests",
-        ),
-        (
-            "scale: app servers up after the kill",
-            sum(s["status"] == "UP" for s in states.values()),
-            "servers",
-        ),
-        *(
-            (f"scale: {mark}", round(at - traffic.marks["load began"], 1), "s")
-            for mark, at in traffic.marks.items()
-            if mark != "load began"
-        ),
-        (
-            "scale: app server killed",
-            round(traffic.killed_at - traffic.marks["load began"], 1),
-            "s",
-        ),
-        ("scale: problems", len(problems), "problems"),
+    problems, rows = judge(
+        plan, jobs, traffic, states, killed=servers[0].name, alive=servers[1].name
+    )
+    rows += [
         ("scale: load and checks", round(load_seconds, 1), "s"),
         ("scale: whole run", round(time.perf_counter() - began, 1), "s"),
     ]
@@ -244,7 +166,7 @@ def _run(args, cluster, database_url, media, heartbeats, plan, sizes, began) -> 
     print(
         f"{len(problems)} problems; results in {RESULTS.name}; logs in {cluster.logs}"
     )
-    return 1 if problems or lost else 0
+    return 1 if problems else 0
 
 
 def _busy_worker(workers, timeout: float):
