@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from contacts.widgets import ContactPicker
-from core.compact_forms import CompactForm
+from core.compact_forms import JumpForm
 from core.ids import IdChoiceField, SelectedIdsField
 from interactions.models import Campaign, Evaluation, InteractionTemplate
 from interactions.word_merge import DocumentError, read_merge_fields
@@ -169,7 +169,7 @@ class LogEntryActionForm(forms.Form):
         return cleaned_data
 
 
-class LogJumpForm(CompactForm):
+class LogJumpForm(JumpForm):
     """Where the Interaction Log starts: at a date or at an entry number.
 
     The log runs newest first, so a date starts it at that day's last entry (or
@@ -189,25 +189,8 @@ class LogJumpForm(CompactForm):
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("go_date") and cleaned_data.get("go_entry"):
-            raise forms.ValidationError(
-                _("Give a date or an entry number, not both.")
-            )
+            raise forms.ValidationError(_("Give a date or an entry number, not both."))
         return cleaned_data
-
-    ERRORS_ID = "jump-errors"
-
-    def add_error(self, field, error):
-        """Every error, also one the view adds, marks its field for screen readers."""
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": self.ERRORS_ID}
-                )
-
-    @property
-    def asked(self) -> bool:
-        return any(self.data.get(name) for name in self.fields)
 
 
 class CancelledSegmentsRangeForm(forms.Form):
