@@ -125,7 +125,11 @@ def segment_detail(request, pk):
     )
     page.object_list = list(
         with_effective_values(
-            SegmentLine.objects.filter(pk__in=[row["pk"] for row in page])
+            # The segment too: with it the (segment, id) index finds the ids,
+            # without it PostgreSQL may read the whole segment to match them.
+            SegmentLine.objects.filter(
+                segment=segment, pk__in=[row["pk"] for row in page]
+            )
             .select_related("contact", "contact__company")
             .annotate(
                 effective_template_code=Coalesce(
