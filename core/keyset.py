@@ -213,18 +213,24 @@ def requested_page(
     """The page the request's `after`/`before`/`last` ask for, else from `start`.
 
     A cursor that is not a key of this list (edited or cut short) gives the
-    first page and a message, never an error.
+    first page and a message, never an error; one with nothing beyond it gives
+    the first page.
     """
     model = queryset.model
     try:
+        page = None
         if cursor := request.GET.get(AFTER):
-            return keyset_page(
+            page = keyset_page(
                 queryset, order, size=size, after=order.parse(model, cursor)
             )
-        if cursor := request.GET.get(BEFORE):
-            return keyset_page(
+        elif cursor := request.GET.get(BEFORE):
+            page = keyset_page(
                 queryset, order, size=size, before=order.parse(model, cursor)
             )
+        # Nothing past a cursor (the rows went since, or the key was made
+        # up): the first page rather than an empty one.
+        if page is not None:
+            return page if page.object_list else keyset_page(queryset, order, size=size)
     except InvalidCursor:
         messages.warning(
             request, _("That page link is not valid any more: here is the first page.")
