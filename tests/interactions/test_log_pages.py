@@ -1,8 +1,6 @@
 """The Interaction Log's keyset pages: Next/Previous, jumps, totals, bad cursors."""
 
 import datetime
-import html
-import re
 
 import pytest
 from django.db import connection
@@ -18,6 +16,7 @@ from tests.factories import (
     InteractionTemplateFactory,
     SalespersonFactory,
 )
+from tests.pager import pager_link, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -57,21 +56,11 @@ def _log_order(entries) -> list[int]:
 
 
 def _link(content: str, rel: str) -> str | None:
-    found = re.search(rf'rel="{rel}" href="([^"]*)"', content)
-    return LOG_URL + html.unescape(found[1]) if found else None
+    return pager_link(LOG_URL, content, rel)
 
 
 def _walk(client, url: str, rel: str) -> tuple[list[int], list[str]]:
-    """The entry numbers of every page, following the `rel` links from `url`."""
-    seen, urls = [], []
-    while url:
-        response = client.get(url)
-        assert response.status_code == 200
-        page = [entry.pk for entry in response.context["page_obj"]]
-        seen = seen + page if rel == "next" else page + seen
-        urls.append(url)
-        url = _link(response.content.decode(), rel)
-    return seen, urls
+    return walk(client, LOG_URL, url, rel)
 
 
 def test_next_visits_every_entry_once_newest_first(marketing_client, entries):

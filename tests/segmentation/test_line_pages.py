@@ -1,14 +1,12 @@
 """The segment page's keyset pages of lines: Next/Previous, filters, jump, bad cursors."""
 
-import html
-import re
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from segmentation.views import segments
 from tests.factories import PersonFactory, SegmentFactory, SegmentLineFactory
+from tests.pager import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -37,21 +35,8 @@ def lines(segment):
     ]
 
 
-def _link(segment, content: str, rel: str) -> str | None:
-    found = re.search(rf'rel="{rel}" href="([^"]*)"', content)
-    return segment.get_absolute_url() + html.unescape(found[1]) if found else None
-
-
 def _walk(client, segment, url: str, rel: str) -> tuple[list[int], list[str]]:
-    seen, urls = [], []
-    while url:
-        response = client.get(url)
-        assert response.status_code == 200
-        page = [line.pk for line in response.context["page_obj"]]
-        seen = seen + page if rel == "next" else page + seen
-        urls.append(url)
-        url = _link(segment, response.content.decode(), rel)
-    return seen, urls
+    return walk(client, segment.get_absolute_url(), url, rel)
 
 
 def test_next_visits_every_line_once_in_order(marketing_client, segment, lines):
