@@ -95,8 +95,10 @@ class InteractionLogView(PermissionRequiredMixin, TemplateView):
         filterset = InteractionLogFilter(
             self.request.GET, queryset=log_entries_for_list(), request=self.request
         )
+        # A wrong filter shows nothing: its total is a count (of none), not
+        # the estimate of the whole log.
         entries = InteractionLogEntry.objects.none()
-        filtered = False
+        filtered = True
         if filterset.is_valid():
             entries = filterset.qs
             filtered = any(

@@ -217,3 +217,12 @@ def test_the_whole_log_shows_postgresqls_estimate(
     content = marketing_client.get(LOG_URL).content.decode()
 
     assert "About 13 interactions (an estimate" in content
+
+
+def test_a_wrong_filter_shows_no_entries_and_a_total_of_none(
+    marketing_client, entries
+):
+    response = marketing_client.get(LOG_URL, {"contact": "abc"})
+
+    assert list(response.context["page_obj"]) == []
+    assert "0 interactions" in response.content.decode()
