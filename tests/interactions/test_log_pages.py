@@ -219,9 +219,7 @@ def test_the_whole_log_shows_postgresqls_estimate(
     assert "About 13 interactions (an estimate" in content
 
 
-def test_a_wrong_filter_shows_no_entries_and_a_total_of_none(
-    marketing_client, entries
-):
+def test_a_wrong_filter_shows_no_entries_and_a_total_of_none(marketing_client, entries):
     response = marketing_client.get(LOG_URL, {"contact": "abc"})
 
     assert list(response.context["page_obj"]) == []
