@@ -170,12 +170,12 @@ def keyset_page(
 class RowTotal:
     """How many rows a list has: exact, about (an estimate) or more than (capped)."""
 
-    value: int
-    kind: str = "exact"
-
     EXACT = "exact"
     ABOUT = "about"
     MORE_THAN = "more_than"
+
+    value: int
+    kind: str = EXACT
 
 
 def row_total(queryset: QuerySet, *, filtered: bool) -> RowTotal:
