@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 from contacts.models import Contact
 from core.export_jobs import export
 from core.files import serve_file
+from core.ids import MAX_ID
 from core.keyset import (
     POSITION_NAMES,
     KeyOrder,
@@ -36,8 +37,6 @@ from interactions.services import (
 )
 
 ENTRIES_PER_PAGE = 50
-# The largest id a PostgreSQL bigint holds: with a date, the key "that whole day".
-MAX_ENTRY_ID = 2**63 - 1
 LOG_ENTRY_COLUMNS = [
     "contact",
     "contact_company",
@@ -129,8 +128,8 @@ def _jump_start(jump: LogJumpForm) -> tuple | None:
     if not (jump.asked and jump.is_valid()):
         return None
     if day := jump.cleaned_data["go_date"]:
-        # The day's last entry: the highest key up to (day, the largest id).
-        return (day, MAX_ENTRY_ID)
+        # The day's newest entry: the highest key up to (day, the largest id).
+        return (day, MAX_ID)
     number = jump.cleaned_data["go_entry"]
     day = (
         InteractionLogEntry.objects.filter(pk=number)
