@@ -133,6 +133,22 @@ def import_contacts(
 
 
 def _load(rows: list[dict]) -> None:
+    insert_table_rows(*table_rows(rows))
+
+
+def insert_table_rows(
+    contact_rows: list[tuple], links: dict[str, list[tuple[int, int]]]
+) -> None:
+    """COPY the contacts and their links (the import's floor is this alone)."""
+    insert_rows(Contact._meta.db_table, CONTACT_TABLE_COLUMNS, contact_rows)
+    for column, pairs in links.items():
+        insert_links(Contact, column, pairs)
+
+
+def table_rows(
+    rows: list[dict],
+) -> tuple[list[tuple], dict[str, list[tuple[int, int]]]]:
+    """Checked rows as table rows, with numbers and ids taken for them."""
     numbers = take_numbers("contact", len(rows))
     ids = reserve_ids(Contact, len(rows))
     now = db_timestamp(timezone.now())
@@ -166,6 +182,4 @@ def _load(rows: list[dict]) -> None:
         )
         for column in RELATION_COLUMNS:
             links[column].extend((contact_id, target) for target in row[column])
-    insert_rows(Contact._meta.db_table, CONTACT_TABLE_COLUMNS, contact_rows)
-    for column, pairs in links.items():
-        insert_links(Contact, column, pairs)
+    return contact_rows, links
