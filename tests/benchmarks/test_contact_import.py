@@ -82,22 +82,24 @@ class _RolledBack(Exception):
     pass
 
 
-def _copy_floor(contact_import) -> float:
+def _copy_floor(contact_import) -> tuple[float, float]:
     """Seconds the bare COPY of the same table rows takes (psycopg2's COPY FROM
-    STDIN on PostgreSQL, executemany on SQLite), rolled back afterwards."""
+    STDIN on PostgreSQL, executemany on SQLite) with the foreign-key checks a
+    commit runs, and the seconds of those checks; rolled back afterwards."""
     table_rows_ = table_rows(check_file(contact_import).rows)
     try:
         with transaction.atomic():
             started = time.perf_counter()
             insert_table_rows(*table_rows_)
+            copied = time.perf_counter()
             # The deferred foreign-key checks, as a commit would run them.
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            seconds = time.perf_counter() - started
+            ended = time.perf_counter()
             raise _RolledBack
     except _RolledBack:
-        return seconds
+        return ended - started, ended - copied
 
 
 def test_import_of_100k_contacts_from_csv(bench_results):
@@ -109,7 +111,7 @@ def test_import_of_100k_contacts_from_csv(bench_results):
     contact_import = preview_import(upload, user=user)
     preview_seconds = time.perf_counter() - started
     assert contact_import.error_count == 0
-    floor = _copy_floor(contact_import)
+    floor, key_checks = _copy_floor(contact_import)
 
     started = time.perf_counter()
     imported = import_contacts(contact_import, user=user)
@@ -137,6 +139,12 @@ def test_import_of_100k_contacts_from_csv(bench_results):
         "import CSV: COPY alone, rows per second",
         IMPORT_ROWS / floor,
         "rows/s",
+        rows=IMPORT_ROWS,
+    )
+    bench_results.record(
+        "import CSV: COPY alone, of which foreign-key checks",
+        key_checks,
+        "s",
         rows=IMPORT_ROWS,
     )
 
