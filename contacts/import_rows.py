@@ -234,11 +234,10 @@ class _RowChecker:
                 error(column, _("Use yes or no."))
         for column, codes in self.relations.items():
             written = cells.get(column, "")
-            given = (
-                [code.strip() for code in CODE_SEPARATORS.split(written)]
-                if written
-                else []
-            )
+            if not written:  # most cells: nothing to look up
+                prepared[column] = []
+                continue
+            given = [code.strip() for code in CODE_SEPARATORS.split(written)]
             given = [code for code in given if code]
             unknown = [code for code in given if code.upper() not in codes]
             if unknown:
