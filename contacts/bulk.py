@@ -17,6 +17,8 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 
 COPY_CHUNK_ROWS = 50_000
+# Rows per read of a streamed COPY: about 100 KB, a few socket buffers' worth.
+COPY_STREAM_ROWS = 500
 
 
 def db_timestamp(value: datetime):
@@ -146,21 +148,26 @@ def indexes_built_afterwards(*models: type[Model]) -> Iterator[None]:
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Insert rows (tuples in `columns` order) into `table`; return how many."""
+    """Insert rows (tuples in `columns` order) into `table`; return how many.
+
+    On PostgreSQL one COPY reads the rows as they come: whoever makes them (an
+    import checking its file, say) works while the server stores the ones before.
+    """
     quoted_table = connection.ops.quote_name(table)
     column_list = ", ".join(connection.ops.quote_name(column) for column in columns)
-    iterator = iter(rows)
-    total = 0
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return _copy(
+                cursor, f"COPY {quoted_table} ({column_list}) FROM STDIN", rows
+            )
+        iterator = iter(rows)
+        total = 0
+        placeholders = ", ".join(["%s"] * len(columns))
         while chunk := list(islice(iterator, COPY_CHUNK_ROWS)):
-            if connection.vendor == "postgresql":
-                _copy(cursor, f"COPY {quoted_table} ({column_list}) FROM STDIN", chunk)
-            else:
-                placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(
-                    f"INSERT INTO {quoted_table} ({column_list}) VALUES ({placeholders})",
-                    chunk,
-                )
+            cursor.executemany(
+                f"INSERT INTO {quoted_table} ({column_list}) VALUES ({placeholders})",
+                chunk,
+            )
             total += len(chunk)
     return total
 
@@ -178,18 +185,38 @@ def insert_links(
     return insert_rows(through._meta.db_table, columns, pairs)
 
 
-def _copy(cursor, statement: str, rows: list[Sequence]) -> None:
+def _copy(cursor, statement: str, rows: Iterable[Sequence]) -> int:
     raw_cursor = cursor.cursor
     if hasattr(raw_cursor, "copy"):  # psycopg 3
+        total = 0
         with raw_cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
-        return
-    # psycopg2: CSV where None stays unquoted (NULL) and "" is quoted (empty text).
-    buffer = io.StringIO()
-    csv.writer(buffer, quoting=csv.QUOTE_NOTNULL).writerows(rows)
-    buffer.seek(0)
-    raw_cursor.copy_expert(f"{statement} WITH (FORMAT csv)", buffer)
+                total += 1
+        return total
+    stream = _CsvStream(rows)
+    raw_cursor.copy_expert(f"{statement} WITH (FORMAT csv)", stream)
+    return stream.count
+
+
+class _CsvStream:
+    """What psycopg2's COPY reads from: CSV of the next rows each time it asks, so
+    the rows are made while the server stores the earlier ones. None stays unquoted
+    (NULL) and "" is quoted (empty text)."""
+
+    def __init__(self, rows: Iterable[Sequence]):
+        self.rows = iter(rows)
+        self.count = 0
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, quoting=csv.QUOTE_NOTNULL)
+
+    def read(self, size: int = -1) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        for row in islice(self.rows, COPY_STREAM_ROWS):
+            self.writer.writerow(row)
+            self.count += 1
+        return self.buffer.getvalue()
 
 
 def insert_from_queryset(

@@ -5,6 +5,7 @@ and the errors of the rows that are not, for the preview and for the import.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -79,6 +80,12 @@ class RowCheck:
 def check_rows(headers: list[str], rows) -> RowCheck:
     """Check every row against the reference data; prepare the valid ones for loading."""
     result = RowCheck()
+    result.rows.extend(checked_rows(read_records(headers, rows, result), result))
+    return result
+
+
+def read_records(headers: list[str], rows, result: RowCheck) -> list:
+    """The non-empty rows of a file as (row number, cells); counted in `result`."""
     if "name" not in headers:
         raise ValidationError(_("The file has no “name” column."))
     result.ignored_columns = [h for h in headers if h and h not in IMPORTED_COLUMNS]
@@ -93,12 +100,24 @@ def check_rows(headers: list[str], rows) -> RowCheck:
     if not records:
         raise ValidationError(_("The file has a header row but no contacts."))
     result.row_count = len(records)
-    checker = _RowChecker(records)
+    return records
+
+
+def checked_rows(records: list, result: RowCheck) -> Iterator[dict]:
+    """Each valid row, prepared for loading, as soon as it is checked; the errors of
+    the others go into `result`.
+
+    The reference data is read now, so that reading the rows runs no query (a COPY
+    may be reading them).
+    """
+    return _checked(_RowChecker(records), records, result)
+
+
+def _checked(checker, records: list, result: RowCheck) -> Iterator[dict]:
     for row_number, cells in records:
         prepared = checker.check(row_number, cells, result)
         if prepared is not None:
-            result.rows.append(prepared)
-    return result
+            yield prepared
 
 
 def _cells(values, positions: dict[str, int]) -> dict[str, str]:
