@@ -7,14 +7,13 @@ import random
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from contacts.bulk import db_timestamp, insert_links, insert_rows, reserve_ids
-from contacts.imports import CONTACT_TABLE_COLUMNS
+from contacts.bulk import db_timestamp
+from contacts.generated_contacts import SALTED, ContactPlan, generate
 from contacts.models import (
     BusinessRelation,
     Contact,
@@ -27,6 +26,7 @@ from contacts.models import (
 )
 from contacts.numbering import take_numbers
 from contacts.salutations import salutations
+from core.database import refresh_statistics_on_commit
 
 LOCALES = {
     # language: (Faker locale, country); salutations come from contacts.salutations.
@@ -82,7 +82,6 @@ JOB_RESPONSIBILITIES = [
 ]
 DEMO_COMPANIES_PER_LANGUAGE = 14
 POOL_SIZE = 300
-CONTACTS_PER_COMPANY = 8
 
 
 def load(*, contacts: int | None, seed: int, stdout) -> None:
@@ -225,87 +224,29 @@ def _new_contact(**fields) -> Contact:
 def generate_contacts(
     count: int, *, references: dict[str, list], randomness: random.Random
 ) -> None:
-    """Insert `count` plausible contacts set-based (COPY / executemany), for benchmarks."""
-    pools = {
-        language: _name_pool(_faker(locale, randomness))
-        for language, (locale, _country) in LOCALES.items()
-    }
-    numbers = take_numbers("contact", count)
-    ids = reserve_ids(Contact, count)
-    now = db_timestamp(timezone.now())
-    salesperson_ids = [salesperson.pk for salesperson in references["salespeople"]]
+    """Insert `count` plausible contacts set-based (contacts.generated_contacts)."""
     territory_ids = {
         territory.code: territory.pk for territory in references["territories"]
     }
-    mailing_group_ids = [group.pk for group in references["mailing_groups"]]
-    industry_group_ids = [group.pk for group in references["industry_groups"]]
-    responsibility_ids = [item.pk for item in references["job_responsibilities"]]
-    mailing_links: list[tuple[int, int]] = []
-    industry_links: list[tuple[int, int]] = []
-    responsibility_links: list[tuple[int, int]] = []
-
-    def rows() -> Iterator[tuple]:
-        company_id = None
-        for index, (contact_id, number) in enumerate(zip(ids, numbers, strict=True)):
-            language = randomness.choice(("en", "sv", "fr", "cs"))
-            pool = pools[language]
-            is_company = index % CONTACTS_PER_COMPANY == 0
-            gender = randomness.choice(("male", "female"))
-            first, last = (
-                randomness.choice(pool[f"first_{gender}"]),
-                randomness.choice(pool[f"last_{gender}"]),
-            )
-            if is_company:
-                company_id = contact_id
-                name = randomness.choice(pool["company"])
-                industry_links.append(
-                    (contact_id, randomness.choice(industry_group_ids))
-                )
-            else:
-                name = f"{first} {last}"
-                responsibility_links.append(
-                    (contact_id, randomness.choice(responsibility_ids))
-                )
-                if index % 3:
-                    mailing_links.append(
-                        (contact_id, randomness.choice(mailing_group_ids))
-                    )
-            yield (
-                contact_id,
-                number,
-                "company" if is_company else "person",
-                name,  # then the other TEXT_COLUMNS: name_2, job title, addresses…
-                "",
-                "",
-                randomness.choice(pool["street"]),
-                "",
-                randomness.choice(pool["post_code"]),
-                randomness.choice(pool["city"]),
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                None if is_company else company_id,
-                LOCALES[language][1],
-                f"{first}.{last}.{contact_id}@example.com".lower().replace(" ", ""),
-                "",
-                language,
-                randomness.choice(CorrespondenceType.values),
-                randomness.choice(salesperson_ids),
-                territory_ids[TERRITORY_BY_LANGUAGE[language]],
-                index % 50 == 1,
-                index % 100 == 2,
-                now,
-                now,
-            )
-
-    insert_rows(Contact._meta.db_table, CONTACT_TABLE_COLUMNS, rows())
-    insert_links(Contact, "mailing_groups", mailing_links)
-    insert_links(Contact, "industry_groups", industry_links)
-    insert_links(Contact, "job_responsibilities", responsibility_links)
+    pools = [
+        _name_pool(_faker(locale, randomness))
+        for _language, (locale, _country) in LOCALES.items()
+    ]
+    plan = ContactPlan(
+        languages=list(LOCALES),
+        countries=[country for _locale, country in LOCALES.values()],
+        territory_ids=[territory_ids[TERRITORY_BY_LANGUAGE[code]] for code in LOCALES],
+        pools={kind: [pool[kind] for pool in pools] for kind in pools[0]},
+        correspondence_types=list(CorrespondenceType.values),
+        salesperson_ids=[person.pk for person in references["salespeople"]],
+        mailing_group_ids=[group.pk for group in references["mailing_groups"]],
+        industry_group_ids=[group.pk for group in references["industry_groups"]],
+        responsibility_ids=[item.pk for item in references["job_responsibilities"]],
+        salts={column: randomness.getrandbits(30) for column in SALTED},
+        created_at=db_timestamp(timezone.now()),
+    )
+    generate(count, plan)
+    refresh_statistics_on_commit(Contact)
 
 
 def _faker(locale: str, randomness: random.Random) -> Faker:
@@ -317,11 +258,19 @@ def _faker(locale: str, randomness: random.Random) -> Faker:
 
 
 def _name_pool(fake: Faker) -> dict[str, list[str]]:
-    return {
+    names = {
         "first_male": [fake.first_name_male() for _ in range(POOL_SIZE)],
         "last_male": [fake.last_name_male() for _ in range(POOL_SIZE)],
         "first_female": [fake.first_name_female() for _ in range(POOL_SIZE)],
         "last_female": [fake.last_name_female() for _ in range(POOL_SIZE)],
+    }
+    return {
+        **names,
+        # Names as e-mail addresses spell them: ASCII, lower case, no spaces.
+        **{
+            f"email_{kind}": [_ascii(name).lower() for name in items]
+            for kind, items in names.items()
+        },
         "company": [fake.company()[:100] for _ in range(POOL_SIZE)],
         "street": [fake.street_address()[:100] for _ in range(POOL_SIZE)],
         "post_code": [fake.postcode() for _ in range(POOL_SIZE)],

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from core.exports import unguarded
+from core.exports import GUARD, unguarded
 
 
 def normalise_header(header) -> str:
@@ -83,7 +83,10 @@ def _csv_rows(reader) -> Iterator[list]:
     """The rows with the formula guard of our own exports taken off again."""
     try:
         for row in reader:
-            yield [unguarded(value) for value in row]
+            # Most cells carry no guard: test for one before the call.
+            yield [
+                unguarded(value) if value.startswith(GUARD) else value for value in row
+            ]
     except csv.Error as error:
         raise ValidationError(
             _(

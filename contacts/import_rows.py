@@ -5,6 +5,7 @@ and the errors of the rows that are not, for the preview and for the import.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -79,6 +80,12 @@ class RowCheck:
 def check_rows(headers: list[str], rows) -> RowCheck:
     """Check every row against the reference data; prepare the valid ones for loading."""
     result = RowCheck()
+    result.rows.extend(checked_rows(read_records(headers, rows, result), result))
+    return result
+
+
+def read_records(headers: list[str], rows, result: RowCheck) -> list:
+    """The non-empty rows of a file as (row number, cells); counted in `result`."""
     if "name" not in headers:
         raise ValidationError(_("The file has no “name” column."))
     result.ignored_columns = [h for h in headers if h and h not in IMPORTED_COLUMNS]
@@ -93,12 +100,24 @@ def check_rows(headers: list[str], rows) -> RowCheck:
     if not records:
         raise ValidationError(_("The file has a header row but no contacts."))
     result.row_count = len(records)
-    checker = _RowChecker(records)
+    return records
+
+
+def checked_rows(records: list, result: RowCheck) -> Iterator[dict]:
+    """Each valid row, prepared for loading, as soon as it is checked; the errors of
+    the others go into `result`.
+
+    The reference data is read now, so that reading the rows runs no query (a COPY
+    may be reading them).
+    """
+    return _checked(_RowChecker(records), records, result)
+
+
+def _checked(checker, records: list, result: RowCheck) -> Iterator[dict]:
     for row_number, cells in records:
         prepared = checker.check(row_number, cells, result)
         if prepared is not None:
-            result.rows.append(prepared)
-    return result
+            yield prepared
 
 
 def _cells(values, positions: dict[str, int]) -> dict[str, str]:
@@ -134,8 +153,11 @@ class _RowChecker:
             name: Contact._meta.get_field(name).max_length
             for name in [*TEXT_COLUMNS, "email", "website"]
         }
+        self.text_lengths = [(name, self.max_lengths[name]) for name in TEXT_COLUMNS]
         self.email_validator = EmailValidator()
         self.url_validator = URLValidator()
+        # The message (or "") of each value already checked, by (column, value).
+        self.messages: dict[tuple[str, str], str] = {}
         self.file_companies: dict[str, int | None] = {}
         for index, (_row, cells) in enumerate(records):
             if self.types.get(cells.get("type", "").lower()) == Contact.Type.COMPANY:
@@ -183,14 +205,10 @@ class _RowChecker:
         if contact_type is None:
             error("type", _("Use “company” or “person”."))
         prepared["type"] = contact_type
-        for column in TEXT_COLUMNS:
+        for column, max_length in self.text_lengths:
             value = cells.get(column, "")
-            if len(value) > self.max_lengths[column]:
-                error(
-                    column,
-                    _("At most %(max)d characters.")
-                    % {"max": self.max_lengths[column]},
-                )
+            if len(value) > max_length:
+                error(column, _("At most %(max)d characters.") % {"max": max_length})
             prepared[column] = value
         if not prepared["name"]:
             error("name", _("A name is required."))
@@ -205,12 +223,18 @@ class _RowChecker:
         if website and "://" not in website:
             website = f"https://{website}"
         prepared["website"] = self._checked(website, "website", error)
-        prepared["language"] = cells.get("language", "").lower()
-        if prepared["language"]:
-            try:
-                language_code_validator(prepared["language"])
-            except ValidationError as invalid:
-                error("language", invalid.messages[0])
+        prepared["language"] = language = cells.get("language", "").lower()
+        if language:
+            message = self.messages.get(("language", language))
+            if message is None:
+                try:
+                    language_code_validator(language)
+                    message = ""
+                except ValidationError as invalid:
+                    message = invalid.messages[0]
+                self.messages[("language", language)] = message
+            if message:
+                error("language", message)
         correspondence = cells.get("correspondence_type", "").lower()
         prepared["correspondence_type"] = self.correspondence_types.get(correspondence)
         if prepared["correspondence_type"] is None:
@@ -228,9 +252,11 @@ class _RowChecker:
             if word not in TRUE_WORDS | FALSE_WORDS:
                 error(column, _("Use yes or no."))
         for column, codes in self.relations.items():
-            given = [
-                code.strip() for code in CODE_SEPARATORS.split(cells.get(column, ""))
-            ]
+            written = cells.get(column, "")
+            if not written:  # most cells: nothing to look up
+                prepared[column] = []
+                continue
+            given = [code.strip() for code in CODE_SEPARATORS.split(written)]
             given = [code for code in given if code]
             unknown = [code for code in given if code.upper() not in codes]
             if unknown:
@@ -264,11 +290,21 @@ class _RowChecker:
                 _("At most %(max)d characters.") % {"max": self.max_lengths[column]},
             )
             return value
+        if column == "email" and _plainly_valid_email(value):
+            return value
         validator = self.email_validator if column == "email" else self.url_validator
-        try:
-            validator(value)
-        except ValidationError as invalid:
-            error(column, invalid.messages[0])
+        message = self.messages.get((column, value))
+        if message is None:
+            try:
+                validator(value)
+                message = ""
+            except ValidationError as invalid:
+                message = invalid.messages[0]
+            # Websites repeat (a company's colleagues share one): check each once.
+            if column == "website":
+                self.messages[(column, value)] = message
+        if message:
+            error(column, message)
         return value
 
     def _check_company(self, value: str, contact_type, prepared: dict, error) -> None:
@@ -297,6 +333,24 @@ class _RowChecker:
                 "company",
                 _("No company “%(name)s” in the file or among the contacts.") % named,
             )
+
+
+# EmailValidator's own patterns, compiled once: its lazy patterns cost more per
+# call than the match. An address they accept (with a host name as its domain)
+# EmailValidator accepts too; every other one goes to EmailValidator itself.
+_EMAIL_USER = re.compile(
+    EmailValidator.user_regex.pattern, EmailValidator.user_regex.flags
+)
+_EMAIL_DOMAIN = re.compile(
+    EmailValidator.domain_regex.pattern, EmailValidator.domain_regex.flags
+)
+
+
+def _plainly_valid_email(value: str) -> bool:
+    if len(value) > 320 or "@" not in value:
+        return False
+    user, domain = value.rsplit("@", 1)
+    return bool(_EMAIL_USER.match(user) and _EMAIL_DOMAIN.match(domain))
 
 
 def _choice_lookup(choices) -> dict[str, str]:

@@ -6,7 +6,7 @@ seconds for 100,000 rows. Here every row is checked in plain Python against
 reference data loaded once, and the rows are loaded with COPY (contacts.bulk).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +20,8 @@ from contacts.import_rows import (
     TEXT_COLUMNS,
     RowCheck,
     check_rows,
+    checked_rows,
+    read_records,
 )
 from contacts.models import Contact, ContactImport
 from contacts.numbering import take_numbers
@@ -103,13 +105,18 @@ def import_contacts(
         if locked.status == ContactImport.Status.CHECKING:
             raise ValidationError(_("This file is still being checked."))
         on_phase(_("Checking rows"))
-        result = check_file(locked)
+        result = RowCheck()
+        try:
+            with transaction.atomic():
+                imported = _check_and_load(locked, result, on_phase)
+                if result.error_count:
+                    raise _NothingImported
+        except _NothingImported:
+            pass
         if not result.error_count:
-            on_phase(_("Loading contacts"))
-            _load(result.rows)
             refresh_statistics_on_commit(Contact)
             locked.status = ContactImport.Status.IMPORTED
-            locked.imported_count = len(result.rows)
+            locked.imported_count = imported
             locked.imported_at = timezone.now()
             locked.save(update_fields=["status", "imported_count", "imported_at"])
             record_event(
@@ -132,40 +139,77 @@ def import_contacts(
     )
 
 
-def _load(rows: list[dict]) -> None:
-    numbers = take_numbers("contact", len(rows))
-    ids = reserve_ids(Contact, len(rows))
-    now = db_timestamp(timezone.now())
-    contact_rows = []
+class _NothingImported(Exception):
+    """A row has an error: roll back the rows loaded while the file was checked."""
+
+
+def _check_and_load(
+    contact_import: ContactImport, result: RowCheck, on_phase: Callable[[str], None]
+) -> int:
+    """Check the stored file's rows and load them at once, as they are checked (the
+    server stores rows while the next are checked). Errors go into `result`; the
+    caller rolls the load back if there are any."""
+    with contact_import.file.open("rb") as file:
+        headers, rows = read_table(file, file_name=contact_import.original_name)
+        records = read_records(headers, rows, result)
+        contact_rows, links = table_rows(checked_rows(records, result), len(records))
+        count = insert_rows(Contact._meta.db_table, CONTACT_TABLE_COLUMNS, contact_rows)
+    if not result.error_count:
+        on_phase(_("Loading contacts"))
+        _insert_links(links)
+    return count
+
+
+def insert_table_rows(
+    contact_rows: Iterable[tuple], links: dict[str, list[tuple[int, int]]]
+) -> None:
+    """COPY the contacts and their links (the import's floor is this alone)."""
+    insert_rows(Contact._meta.db_table, CONTACT_TABLE_COLUMNS, contact_rows)
+    _insert_links(links)
+
+
+def _insert_links(links: dict[str, list[tuple[int, int]]]) -> None:
+    for column, pairs in links.items():
+        insert_links(Contact, column, pairs)
+
+
+def table_rows(
+    rows: Iterable[dict], count: int
+) -> tuple[Iterator[tuple], dict[str, list[tuple[int, int]]]]:
+    """Checked rows as table rows, made as they are read, with numbers and ids
+    taken for `count` rows; the links fill up as the rows are read."""
+    numbers = take_numbers("contact", count)
+    ids = reserve_ids(Contact, count)
     links: dict[str, list[tuple[int, int]]] = {
         column: [] for column in RELATION_COLUMNS
     }
-    for row, contact_id, number in zip(rows, ids, numbers, strict=True):
+    return _contact_rows(rows, ids, numbers, links), links
+
+
+def _contact_rows(rows, ids, numbers, links) -> Iterator[tuple]:
+    now = db_timestamp(timezone.now())
+    # A row's company may come later in the file: ids are by position in the file.
+    for row, contact_id, number in zip(rows, ids, numbers, strict=False):
         company_id = row["company_id"]
         if row["company_row"] is not None:
             company_id = ids[row["company_row"]]
-        contact_rows.append(
-            (
-                contact_id,
-                number,
-                row["type"],
-                *(row[column] for column in TEXT_COLUMNS),
-                company_id,
-                row["country"],
-                row["email"],
-                row["website"],
-                row["language"],
-                row["correspondence_type"],
-                row["salesperson_id"],
-                row["territory_id"],
-                row["exclude_from_segments"],
-                row["privacy_blocked"],
-                now,
-                now,
-            )
+        yield (
+            contact_id,
+            number,
+            row["type"],
+            *(row[column] for column in TEXT_COLUMNS),
+            company_id,
+            row["country"],
+            row["email"],
+            row["website"],
+            row["language"],
+            row["correspondence_type"],
+            row["salesperson_id"],
+            row["territory_id"],
+            row["exclude_from_segments"],
+            row["privacy_blocked"],
+            now,
+            now,
         )
         for column in RELATION_COLUMNS:
             links[column].extend((contact_id, target) for target in row[column])
-    insert_rows(Contact._meta.db_table, CONTACT_TABLE_COLUMNS, contact_rows)
-    for column, pairs in links.items():
-        insert_links(Contact, column, pairs)

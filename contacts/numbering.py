@@ -8,6 +8,15 @@ from contacts.models import NumberSeries
 
 def take_numbers(series_code: str, count: int = 1) -> list[str]:
     """Reserve `count` consecutive numbers of a series and return them formatted."""
+    series, first = take_number_range(series_code, count)
+    return [series.format(number) for number in range(first, first + count)]
+
+
+def take_number_range(series_code: str, count: int) -> tuple[NumberSeries, int]:
+    """Reserve `count` consecutive numbers; return the series and the first of them.
+
+    For callers that format the numbers in SQL instead of a million in Python.
+    """
     with transaction.atomic():
         # The row lock makes concurrent requests queue for the counter instead of
         # handing out the same number twice.
@@ -15,7 +24,7 @@ def take_numbers(series_code: str, count: int = 1) -> list[str]:
         first = series.last_number + 1
         series.last_number += count
         series.save(update_fields=["last_number"])
-    return [series.format(number) for number in range(first, first + count)]
+    return series, first
 
 
 def ensure_number_series(

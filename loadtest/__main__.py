@@ -16,9 +16,9 @@ WORKDIR = server.ROOT / "var" / "loadtest"
 def main(argv=None) -> int:
     args = _arguments(argv)
     WORKDIR.mkdir(parents=True, exist_ok=True)
-    database_url = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{WORKDIR / 'loadtest.sqlite3'}"
-    )
+    # A quick run's smaller data lives apart from the full run's.
+    sqlite_file = "loadtest-quick.sqlite3" if args.quick else "loadtest.sqlite3"
+    database_url = os.environ.get("DATABASE_URL", f"sqlite:///{WORKDIR / sqlite_file}")
     env = server.environment(database_url, WORKDIR / "media")
     os.environ.update({key: env[key] for key in ("DATABASE_URL", "MEDIA_ROOT")})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -74,20 +74,44 @@ def main(argv=None) -> int:
     return 1 if errors else 0
 
 
+# Sizes of a full run, and of --quick (a few minutes); an option given wins.
+FULL = {
+    "contacts": 200_000,
+    "entries": 1_000_000,
+    "segment_lines": 20_000,
+    "requests": 10,
+    "deadline": 120,
+}
+QUICK = {
+    "contacts": 20_000,
+    "entries": 100_000,
+    "segment_lines": 2_000,
+    "requests": 5,
+    "deadline": 30,
+}
+
+
 def _arguments(argv):
     parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__)
-    parser.add_argument("--contacts", type=int, default=200_000)
-    parser.add_argument("--entries", type=int, default=1_000_000)
-    parser.add_argument("--segment-lines", type=int, default=20_000)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes and short read levels: a few minutes (needs its own database)",
+    )
+    parser.add_argument("--contacts", type=int)
+    parser.add_argument("--entries", type=int)
+    parser.add_argument("--segment-lines", type=int)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument(
-        "--requests", type=int, default=10, help="read requests per concurrent user"
+        "--requests", type=int, help="read requests per concurrent user"
     )
-    parser.add_argument(
-        "--deadline", type=float, default=120, help="seconds per read level at most"
-    )
+    parser.add_argument("--deadline", type=float, help="seconds per read level at most")
     parser.add_argument("--seed", type=int, default=2026)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    for name, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    return args
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ class Stats:
     pages: dict[str, list[float]] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
     ended: float = 0.0
+    # The scenario's two headline rows, "<name> req/s" and "<name> p95 ms".
+    headline: bool = False
 
     def percentile(self, share: float) -> float:
         if not self.seconds:
@@ -42,26 +44,46 @@ class Stats:
         return len(self.seconds) / max(self.ended - self.started, 1e-9)
 
     def rows(self) -> list[dict]:
-        return [
-            {"name": f"{self.name}: {label}", "value": round(value, 2), "unit": unit}
-            for label, value, unit in [
-                ("requests", len(self.seconds), "requests"),
-                ("throughput", self.throughput, "requests/s"),
-                ("p50", self.percentile(0.50), "ms"),
-                ("p95", self.percentile(0.95), "ms"),
-                ("p99", self.percentile(0.99), "ms"),
-                ("errors", len(self.errors), "requests"),
-                ("intended refusals", self.refusals, "requests"),
-                ("busy (503, retried)", self.busy, "responses"),
-            ]
-        ] + [
+        headline = [
             {
-                "name": f"{self.name}: p50 of {page}",
-                "value": round(statistics.median(seconds) * 1000),
+                "name": f"{self.name} req/s",
+                "value": round(self.throughput, 2),
+                "unit": "req/s",
+            },
+            {
+                "name": f"{self.name} p95 ms",
+                "value": round(self.percentile(0.95)),
                 "unit": "ms",
-            }
-            for page, seconds in self.pages.items()
+            },
         ]
+        return (
+            (headline if self.headline else [])
+            + [
+                {
+                    "name": f"{self.name}: {label}",
+                    "value": round(value, 2),
+                    "unit": unit,
+                }
+                for label, value, unit in [
+                    ("requests", len(self.seconds), "requests"),
+                    ("throughput", self.throughput, "requests/s"),
+                    ("p50", self.percentile(0.50), "ms"),
+                    ("p95", self.percentile(0.95), "ms"),
+                    ("p99", self.percentile(0.99), "ms"),
+                    ("errors", len(self.errors), "requests"),
+                    ("intended refusals", self.refusals, "requests"),
+                    ("busy (503, retried)", self.busy, "responses"),
+                ]
+            ]
+            + [
+                {
+                    "name": f"{self.name}: p50 of {page}",
+                    "value": round(statistics.median(seconds) * 1000),
+                    "unit": "ms",
+                }
+                for page, seconds in self.pages.items()
+            ]
+        )
 
     def line(self) -> str:
         median = statistics.median(self.seconds) * 1000 if self.seconds else 0

@@ -12,6 +12,9 @@ LEVELS = (1, 8, 32)
 
 def run_all(base: str, plan: data.Plan, args, all_stats: list, problems: list) -> None:
     big, race = plan.big.pk, plan.race.pk
+    # The mixed read load: contact list (plain, search, filters), segment page,
+    # Interaction Log, count preview. No page numbers (?page=): the long lists
+    # page by key, not by number.
     urls = [
         "/contacts/",
         "/contacts/?q=berg",
@@ -22,7 +25,7 @@ def run_all(base: str, plan: data.Plan, args, all_stats: list, problems: list) -
         f"/segments/{big}/add-contacts/?language=sv",
     ]
     for level in LEVELS:
-        stats = Stats(f"read, {level} concurrent")
+        stats = Stats(f"mixed read c={level}", headline=True)
         asyncio.run(
             _with_sessions(
                 base,

@@ -251,3 +251,28 @@ def test_errors_found_at_import_time_are_kept_and_shown(
     # The errors stay on the import's page.
     page = marketing_client.get(contact_import.get_absolute_url()).content.decode()
     assert "There is no salesperson “JO”." in page
+
+
+def test_a_row_wrong_after_thousands_already_loaded_leaves_nothing_behind(
+    marketing_client, reference_data
+):
+    # The import loads rows while it checks them: these 3,000 reach the database
+    # before the last row turns out wrong.
+    lines = ["name,salesperson", *(f"Person {index}," for index in range(3000))]
+    lines.append("The last person,JO")
+    _upload(marketing_client, "\n".join(lines))
+    contact_import = ContactImport.objects.get()
+    assert contact_import.error_count == 0
+    Salesperson.objects.filter(code="JO").delete()
+    count_before = Contact.objects.count()
+    series_before = NumberSeries.objects.get(code="contact").last_number
+
+    response = marketing_client.post(
+        reverse("contacts:contact_import_run", args=[contact_import.pk]), follow=True
+    )
+
+    assert "1 rows have errors; nothing was imported." in response.content.decode()
+    assert Contact.objects.count() == count_before
+    assert NumberSeries.objects.get(code="contact").last_number == series_before
+    contact_import.refresh_from_db()
+    assert [error[:2] for error in contact_import.errors] == [[3002, "salesperson"]]
