@@ -15,8 +15,12 @@ SQLite's `LIKE` stays correct, only not indexed.
 from django.db import migrations
 
 
-def trigram_indexes(table: str, columns: dict[str, str]) -> migrations.RunPython:
-    """A reversible migration operation: one trigram index per {index name: column}."""
+def trigram_indexes(
+    table: str, columns: dict[str, str], *, where: str = ""
+) -> migrations.RunPython:
+    """A reversible migration operation: one trigram index per {index name: column},
+    over the rows matching the SQL condition `where` if one is given (a partial index)."""
+    predicate = f" WHERE {where}" if where else ""
 
     def create(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
@@ -26,7 +30,7 @@ def trigram_indexes(table: str, columns: dict[str, str]) -> migrations.RunPython
         for name, column in columns.items():
             schema_editor.execute(
                 f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
-                f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
+                f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops){predicate}'
             )
 
     def drop(apps, schema_editor):

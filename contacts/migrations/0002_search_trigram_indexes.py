@@ -1,7 +1,9 @@
 """Trigram indexes for the contact search (contacts.filters.search_condition).
 
-PostgreSQL only (core.trigram); a company's name is a contact's name, so the
-name index serves the company-name part of the search too.
+PostgreSQL only (core.trigram). The company-name part of the search looks for
+companies first: a partial index of companies' names answers it without
+visiting the persons whose names hold the term too (in the demo data, 'berg'
+is in 4,720 company names and 26,080 person names).
 """
 
 from django.db import migrations
@@ -21,5 +23,10 @@ class Migration(migrations.Migration):
                 "contact_city_trgm": "city",
                 "contact_email_trgm": "email",
             },
-        )
+        ),
+        trigram_indexes(
+            "contacts_contact",
+            {"contact_company_name_trgm": "name"},
+            where="type = 'company'",
+        ),
     ]
