@@ -7,11 +7,13 @@ that PostgreSQL answers from indexes (core.trigram).
   SQLite, whose `LIKE` folds only A–Z, both sides go through Python's
   `str.upper` (registered per connection by `register_sqlite_functions`), so
   "å" finds "Å" and "Ž" finds "ž" there as well.
-- `OneOf(field, queryset)`: `field IN (subquery)`, written on PostgreSQL as
-  `field = ANY(ARRAY(subquery))`. Inside an OR, PostgreSQL can only test an
-  `IN (subquery)` row by row (a seq scan of the whole table); the array is
-  computed once, and `= ANY(array)` is a condition an index on the field can
-  answer, so an OR of indexed conditions becomes a BitmapOr of index scans.
+- `OneOf(field, queryset)`: `field IN (subquery)` (a field name or an
+  expression), written on PostgreSQL as `field = ANY(ARRAY(subquery))`.
+  Inside an OR, PostgreSQL can only test an `IN (subquery)` row by row (a
+  seq scan of the whole table); the array is computed once, and
+  `= ANY(array)` is a condition an index on the field can answer, so an OR of
+  indexed conditions becomes a BitmapOr of index scans, and a big IN no
+  longer tempts the planner into hashing the whole table.
 """
 
 from django.db.models import CharField, F, TextField
@@ -57,8 +59,8 @@ def register_sqlite_functions(sender, connection, **kwargs) -> None:
 class OneOf(In):
     """`field` is one of the values the queryset selects (see the module docstring)."""
 
-    def __init__(self, field: str, queryset):
-        super().__init__(F(field), queryset.query)
+    def __init__(self, field, queryset):
+        super().__init__(F(field) if isinstance(field, str) else field, queryset.query)
 
     def get_rhs_op(self, connection, rhs):
         if connection.vendor == "postgresql":
