@@ -68,7 +68,7 @@ def test_count_preview_expand_companies(generated_contacts, bench_results):
 
     def floor():
         with connection.cursor() as cursor:
-            cursor.execute(_floor_sql(), [city, segment.pk])
+            cursor.execute(_floor_sql(), [segment.pk, city])
             results["floor"] = cursor.fetchone()
 
     seconds, floor_seconds = compare_with_floor(
