@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from core import list_count
-from tests.factories import ContactFactory, UserFactory
+from tests.factories import ContactFactory, MailingGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,17 @@ def test_the_unfiltered_list_shows_postgresqls_estimate(
 def test_without_an_estimate_the_unfiltered_list_is_counted(viewer, five_contacts):
     paginator = _paginator(viewer.get(LIST_URL))
     assert (paginator.count, paginator.estimated) == (5, False)
+
+
+def test_the_unfiltered_panel_shows_a_new_choice_at_once(viewer):
+    """The filter panel of the unfiltered list is cached, keyed on its choices."""
+    viewer.get(LIST_URL)
+    MailingGroupFactory(code="JUSTADDED")
+    assert "JUSTADDED" in viewer.get(LIST_URL).content.decode()
+
+
+def test_a_filtered_panel_shows_what_was_asked(viewer, five_contacts):
+    viewer.get(LIST_URL)
+    page = viewer.get(LIST_URL, {"q": "berg", "city": "Lund"}).content.decode()
+    assert 'value="berg"' in page
+    assert 'value="Lund"' in page
