@@ -143,7 +143,9 @@ def panel_key(request, form) -> str:
         for name, field in form.fields.items()
         if isinstance(field, ModelChoiceField)
     ]
-    parts = (get_language(), sorted(request.GET.lists()), choices)
+    # The page number is not in the panel: every page shares one copy.
+    query = sorted(item for item in request.GET.lists() if item[0] != "page")
+    parts = (get_language(), query, choices)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
