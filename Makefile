@@ -11,7 +11,7 @@ PYTHON ?= $(shell for candidate in python3 python3.13 python3.12; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	   echo $$candidate; break; fi; done)
 
-.PHONY: run test bench loadtest lint format messages check-python unoserver vendor-static clean
+.PHONY: run test bench loadtest scale-test lint format messages check-python unoserver vendor-static clean
 
 run: $(VENV)/.runtime unoserver
 	$(BIN)/python manage.py migrate --noinput
@@ -107,3 +107,9 @@ clean:
 # (e.g. --contacts 50000 --entries 200000) sizes it; see docs/loadtest.md.
 loadtest: $(VENV)/.dev
 	$(BIN)/python -m loadtest $(LOADTEST_ARGS)
+
+# HAProxy, two gunicorn servers, PgBouncer, two job workers and a shared media
+# folder on 127.0.0.1, killed in part under load (docs/deployment.md). Needs
+# DATABASE_URL=postgres://… and the Debian packages haproxy and pgbouncer.
+scale-test: $(VENV)/.dev
+	$(BIN)/python -m scaletest $(SCALETEST_ARGS)

@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from core.proxies import trusted_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -108,6 +110,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction pooling, a server-side cursor (QuerySet.iterator)
+    # could outlive its transaction on a server connection another client then gets:
+    # Django's docs say to turn them off there (docs/deployment.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -128,15 +136,24 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 # The pair, not each alone: by user alone, anyone could lock a colleague out from
-# anywhere; by address alone, one office behind one NAT (or every user behind the
-# proxy, until its forwarded header is trusted) would be locked out together.
+# anywhere; by address alone, one office behind one NAT (or every user behind a
+# proxy not in TRUSTED_PROXIES) would be locked out together.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.login.locked_out"
-# The client's address: REMOTE_ADDR until a trusted proxy header is configured.
-AXES_CLIENT_IP_CALLABLE = "core.login.client_address"
+# The client's address: REMOTE_ADDR, or X-Forwarded-For when a trusted proxy
+# (TRUSTED_PROXIES, below) sent the request.
+AXES_CLIENT_IP_CALLABLE = "core.proxies.client_address"
 # Its start-up banner on every manage.py command is noise; lockouts are still logged.
 AXES_VERBOSE = False
+# The reverse proxies (load balancers) in front of the app servers: addresses or
+# networks. Only a request from one of them has its X-Forwarded-For header read
+# for the client's address (core/proxies.py); empty, the header is never read.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    trusted_networks(TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -300,6 +317,8 @@ SECURE_PROXY_SSL_HEADER = (
     else None
 )
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer's health check asks over plain HTTP, straight to each server.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)

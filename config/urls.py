@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 import contacts.urls
 import segmentation.urls
+from core.health import health
 from core.login import LoginForm
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", health, name="health"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from contacts.models import Contact
 from contacts.services import unsubscribe_contact
+from core.proxies import client_address
 from core.ratelimit import allow
 
 SALT = "segmenta.contacts.unsubscribe"
@@ -47,7 +48,7 @@ def contact_of_token(token: str) -> int:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     """GET: a page with a confirm button. POST (one click, or that button): unsubscribe."""
-    client = request.META.get("REMOTE_ADDR", "")
+    client = client_address(request)
     if not allow(f"unsubscribe:{client}", limit=settings.UNSUBSCRIBE_RATE_PER_MINUTE):
         return _page(request, "too_many", status=429)
     try:

@@ -1,4 +1,7 @@
-"""The guard against guessing passwords (django-axes): whose address, what a lockout shows."""
+"""The guard against guessing passwords (django-axes): what a lockout shows.
+
+Whose address failures are counted for is core/proxies.py::client_address.
+"""
 
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -14,15 +17,6 @@ class LoginForm(AuthenticationForm):
         if self.non_field_errors():
             for field in ("username", "password"):
                 self.fields[field].widget.attrs["aria-invalid"] = "true"
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The address failed logins are counted for.
-
-    REMOTE_ADDR, which is the proxy's behind a reverse proxy: reading the client's
-    address from a forwarded header is safe only once that header is trusted.
-    """
-    return request.META.get("REMOTE_ADDR")
 
 
 def locked_out(

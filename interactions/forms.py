@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from contacts.widgets import ContactPicker
+from core.compact_forms import JumpForm
 from core.ids import IdChoiceField, SelectedIdsField
 from interactions.models import Campaign, Evaluation, InteractionTemplate
 from interactions.word_merge import DocumentError, read_merge_fields
@@ -165,6 +166,30 @@ class LogEntryActionForm(forms.Form):
             "evaluation"
         ):
             self.add_error("evaluation", _("Choose an evaluation."))
+        return cleaned_data
+
+
+class LogJumpForm(JumpForm):
+    """Where the Interaction Log starts: at a date or at an entry number.
+
+    The log runs newest first, so a date starts it at that day's last entry (or
+    the last one before it) and an entry number at that entry, wherever it
+    falls in the filtered list.
+    """
+
+    go_date = forms.DateField(
+        label=_("Go to date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    go_entry = forms.IntegerField(
+        label=_("Go to entry No."), required=False, min_value=1, max_value=2**62
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("go_date") and cleaned_data.get("go_entry"):
+            raise forms.ValidationError(_("Give a date or an entry number, not both."))
         return cleaned_data
 
 

@@ -8,14 +8,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 
 from contacts.models import Contact
 from core.export_jobs import export
 from core.files import serve_file
+from core.ids import MAX_ID
+from core.keyset import (
+    POSITION_NAMES,
+    KeyOrder,
+    kept_query,
+    requested_page,
+    row_total,
+)
 from interactions.exports import INTERACTION_LOG, log_filter
 from interactions.filters import InteractionLogFilter
-from interactions.forms import InteractionForm, LogEntryActionForm
+from interactions.forms import InteractionForm, LogEntryActionForm, LogJumpForm
 from interactions.models import (
     Evaluation,
     InteractionLogEntry,
@@ -66,28 +74,74 @@ def log_entries_for_list():
     )
 
 
-class InteractionLogView(PermissionRequiredMixin, ListView):
-    """Every interaction logged, newest first, with filters and bulk actions."""
+# Newest first; the entry number breaks ties within a day, so every entry has
+# one place (the (date, id) index serves it both ways).
+LOG_ORDER = KeyOrder(("date", "pk"), descending=True)
+
+
+class InteractionLogView(PermissionRequiredMixin, TemplateView):
+    """Every interaction logged, newest first, with filters and bulk actions.
+
+    Paged by keyset (core/keyset.py): Next, Previous and the jumps to a date or
+    an entry number cost the same however deep they land.
+    """
 
     permission_required = "interactions.view_interactionlogentry"
     raise_exception = True
-    paginate_by = ENTRIES_PER_PAGE
     template_name = "interactions/interactionlogentry_list.html"
 
-    def get_queryset(self):
-        self.filterset = InteractionLogFilter(
+    def get_context_data(self, **kwargs):
+        filterset = InteractionLogFilter(
             self.request.GET, queryset=log_entries_for_list(), request=self.request
         )
-        if not self.filterset.is_valid():
-            return InteractionLogEntry.objects.none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
+        # A wrong filter shows nothing: its total is a count (of none), not
+        # the estimate of the whole log.
+        entries = InteractionLogEntry.objects.none()
+        filtered = True
+        if filterset.is_valid():
+            entries = filterset.qs
+            filtered = any(
+                value not in (None, "", [])
+                for value in filterset.form.cleaned_data.values()
+            )
+        jump = LogJumpForm(self.request.GET)
+        page = requested_page(
+            self.request,
+            entries,
+            LOG_ORDER,
+            size=ENTRIES_PER_PAGE,
+            start=_jump_start(jump),
+        )
         return super().get_context_data(
-            filter=self.filterset,
+            filter=filterset,
+            page_obj=page,
+            total=row_total(entries, filtered=filtered),
+            jump=jump,
+            kept_query=kept_query(self.request, leave_out=jump.fields),
             evaluations=[choice for choice in Evaluation.choices if choice[0]],
             **kwargs,
         )
+
+
+def _jump_start(jump: LogJumpForm) -> tuple | None:
+    """The key the log starts at for the jump asked, or None (errors on the form)."""
+    if not (jump.asked and jump.is_valid()):
+        return None
+    if day := jump.cleaned_data["go_date"]:
+        # The day's newest entry: the highest key up to (day, the largest id).
+        return (day, MAX_ID)
+    number = jump.cleaned_data["go_entry"]
+    day = (
+        InteractionLogEntry.objects.filter(pk=number)
+        .values_list("date", flat=True)
+        .first()
+    )
+    if day is None:
+        jump.add_error(
+            "go_entry", _("There is no entry %(number)d.") % {"number": number}
+        )
+        return None
+    return (day, number)
 
 
 class InteractionLogEntryDetailView(PermissionRequiredMixin, DetailView):
@@ -114,8 +168,8 @@ class InteractionLogEntryDetailView(PermissionRequiredMixin, DetailView):
 def interaction_log_export(request):
     """Export: every entry the Interaction Log shows for these filters."""
     query = request.GET.copy()
-    query.pop("format", None)
-    query.pop("page", None)
+    for name in ("format", "page", *POSITION_NAMES, *LogJumpForm.base_fields):
+        query.pop(name, None)
     if not log_filter(query.urlencode()).is_valid():
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(

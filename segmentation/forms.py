@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, CorrespondenceType, MailingGroup, Salesperson
 from contacts.widgets import ContactsPicker
+from core.compact_forms import JumpForm
 from core.ids import IdChoiceField, IdMultipleChoiceField, SelectedIdsField
 from interactions.forms import WordUploadField
 from interactions.models import InteractionTemplate, LoggedSegment
@@ -185,6 +186,21 @@ class AddLinesForm(forms.Form):
         widget=ContactsPicker(),
         error_messages={"required": _("Choose at least one contact.")},
     )
+
+
+class LineJumpForm(JumpForm):
+    """Where the segment's lines start: at a contact's line.
+
+    The lines run in the order they were added; the jump shows the contact's
+    line first, and the ones added after it.
+    """
+
+    go_contact = forms.CharField(
+        label=_("Go to contact No."), required=False, max_length=20
+    )
+
+    def clean_go_contact(self):
+        return self.cleaned_data["go_contact"].strip().upper()
 
 
 class RemoveLinesForm(forms.Form):

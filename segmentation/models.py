@@ -204,6 +204,7 @@ class SegmentLine(LineDetails):
         verbose_name=_("segment"),
         on_delete=models.CASCADE,
         related_name="lines",
+        db_index=False,  # the (segment, id) index below serves it
     )
     contact = models.ForeignKey(
         Contact,
@@ -229,6 +230,10 @@ class SegmentLine(LineDetails):
         ordering = ["pk"]
         verbose_name = _("segment line")
         verbose_name_plural = _("segment lines")
+        indexes = [
+            # The segment page's lines in order: its keyset pages seek in it.
+            models.Index(fields=["segment", "id"], name="line_segment_id_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["segment", "contact"],

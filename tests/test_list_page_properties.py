@@ -35,6 +35,8 @@ STEP_OPTIONS = [
     "ignore_exclusion",
     "entire_companies",
 ]
+# Keyset lists (core/keyset.py): cursors such as "2026-01-05_123" and "42".
+KEYSET_POSITION = ["after", "before", "last"]
 PAGES = {
     "contacts:contact_list": [*CRITERIA, "sort", "page", "per_page"],
     "contacts:contact_export": [*CRITERIA, "sort", "format"],
@@ -47,7 +49,7 @@ PAGES = {
         "template",
         "creator",
     ],
-    "segmentation:segment_detail": ["page", *FILTER_FIELDS],
+    "segmentation:segment_detail": [*KEYSET_POSITION, "go_contact", *FILTER_FIELDS],
     "segmentation:segment_add_contacts": [*CRITERIA, *STEP_OPTIONS],
     "segmentation:segment_reduce_contacts": [*CRITERIA, *STEP_OPTIONS],
     "segmentation:segment_refine_contacts": [*CRITERIA, *STEP_OPTIONS],
@@ -55,7 +57,9 @@ PAGES = {
         *InteractionLogFilter.base_filters,
         "date_after",
         "date_before",
-        "page",
+        *KEYSET_POSITION,
+        "go_date",
+        "go_entry",
     ],
     "segmentation:logged_segment_list": [
         *LoggedSegmentFilter.base_filters,
@@ -70,7 +74,10 @@ VALUES = st.one_of(
     TEXT,
     st.integers().map(str),
     st.sampled_from(
-        ["", "0", "-1", "9" * 30, "1e400", "nan", "2026-02-30", "\x00", "on", "has"]
+        [
+            *("", "0", "-1", "9" * 30, "1e400", "nan", "2026-02-30", "\x00", "on"),
+            *("has", "2026-01-05_1", "2026-01-05_", "_", "1_2_3", "9999-12-31"),
+        ]
     ),
     st.sampled_from(["1", "2", "NEWSLETTER", "person", "company", "SE", "xlsx"]),
 )

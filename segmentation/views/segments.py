@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -14,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
+from core.keyset import KeyOrder, kept_query, requested_page
 from interactions.models import LoggedSegment
 from segmentation.effective import with_effective_values
 from segmentation.forms import (
     AddLinesForm,
+    LineJumpForm,
     SegmentForm,
 )
 from segmentation.letters.stale import stale_letter_count
@@ -30,6 +31,8 @@ from segmentation.services import (
 )
 
 LINES_PER_PAGE = 50
+# The lines in the order they were added: the primary key, unique already.
+LINE_ORDER = KeyOrder(("pk",))
 SEGMENTS_PER_PAGE = 50
 
 
@@ -106,19 +109,27 @@ def segment_detail(request, pk):
         ).annotate(step_count=Count("steps", distinct=True)),
         pk=pk,
     )
-    # Page through bare line ids first: OFFSET over the annotated query would
-    # compute every skipped line's effective values too.
     line_filter = LineFilterForm(request.GET)
     lines = SegmentLine.objects.none()
     if line_filter.is_valid():
         lines = matching_lines(segment, line_filter.cleaned_data)
-    page = Paginator(
-        lines.order_by("pk").values_list("pk", flat=True),
-        LINES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    jump = LineJumpForm(request.GET)
+    # Page through bare line ids first, by keyset: the annotated query below
+    # then computes the effective values of this page's lines only.
+    page = requested_page(
+        request,
+        lines.values("pk"),
+        LINE_ORDER,
+        size=LINES_PER_PAGE,
+        start=_jump_start(segment, jump),
+    )
     page.object_list = list(
         with_effective_values(
-            SegmentLine.objects.filter(pk__in=list(page.object_list))
+            # The segment too: with it the (segment, id) index finds the ids,
+            # without it PostgreSQL may read the whole segment to match them.
+            SegmentLine.objects.filter(
+                segment=segment, pk__in=[row["pk"] for row in page]
+            )
             .select_related("contact", "contact__company")
             .annotate(
                 effective_template_code=Coalesce(
@@ -145,12 +156,37 @@ def segment_detail(request, pk):
         {
             "segment": segment,
             "page_obj": page,
+            # Exact, whatever the size: Edit Lines and Remove check it
+            # ("expected") against what they would change.
+            "line_count": lines.count(),
+            "jump": jump,
+            "kept_query": kept_query(request, leave_out=jump.fields),
             "add_lines_form": AddLinesForm(),
             "line_filter": line_filter,
             "filtered": any(line_filter.data.get(name) for name in FILTER_FIELDS),
             "stale_letters": stale_letter_count(segment),
         },
     )
+
+
+def _jump_start(segment: Segment, jump: LineJumpForm) -> tuple | None:
+    """The key of the contact's line the lines start at, or None (errors on the form)."""
+    if not (jump.asked and jump.is_valid()):
+        return None
+    number = jump.cleaned_data["go_contact"]
+    line = (
+        segment.lines.filter(contact__number=number)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if line is None:
+        jump.add_error(
+            "go_contact",
+            _("Contact %(number)s has no line on this segment.") % {"number": number},
+        )
+        return None
+    return (line,)
 
 
 @permission_required("segmentation.delete_segment", raise_exception=True)

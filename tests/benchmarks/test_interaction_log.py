@@ -41,7 +41,10 @@ def generated_entries(generated_contacts, django_db_blocker, bench_results):
     ("label", "params"),
     [
         ("first page", {}),
-        ("page 200", {"page": "200"}),
+        # Keyset pages: the cursor of an entry near the end of the log, as
+        # Next would carry it after walking there (or "go to date" finds it).
+        ("1M rows deep", {"after": "{deep}"}),
+        ("jump to an entry number", {"go_entry": "{deep_entry}"}),
         ("one contact", {"contact": "{contact}"}),
         ("one company", {"contact_company": "{company}"}),
         (
@@ -61,7 +64,12 @@ def generated_entries(generated_contacts, django_db_blocker, bench_results):
 def test_interaction_log_page(client, generated_entries, bench_results, label, params):
     client.force_login(UserFactory(username="bench", is_superuser=True))
     busy = InteractionLogEntry.objects.order_by("-pk").values("contact_id").first()
+    deep = InteractionLogEntry.objects.order_by("-date", "-pk").values_list(
+        "date", "pk"
+    )[generated_entries - 100]
     values = {
+        "deep": f"{deep[0]}_{deep[1]}",
+        "deep_entry": deep[1],
         "contact": busy["contact_id"],
         "company": Contact.objects.filter(type="company", persons__isnull=False)
         .values_list("pk", flat=True)

@@ -51,6 +51,7 @@ def workflow(marketing_user):
         "template": template,
         "campaign": campaign,
         "entry": logged.entries.first(),
+        "oldest_entry": logged.entries.order_by("pk").first().pk,
     }
 
 
@@ -65,6 +66,10 @@ def main_pages(data) -> list[str]:
         reverse("segmentation:segment_list"),
         reverse("segmentation:segment_create"),
         reverse("segmentation:segment_detail", args=[segment]),
+        # The keyset pager (after the first line) and the jump form with its error.
+        reverse("segmentation:segment_detail", args=[segment])
+        + f"?after={data['line'].pk}",
+        reverse("segmentation:segment_detail", args=[segment]) + "?go_contact=CT9",
         reverse("segmentation:segment_update", args=[segment]),
         reverse("segmentation:segment_line_update", args=[segment, data["line"].pk]),
         reverse("segmentation:segment_add_contacts", args=[segment]),
@@ -87,6 +92,8 @@ def main_pages(data) -> list[str]:
         reverse("campaigns:campaign_detail", args=[data["campaign"].pk]),
         reverse("campaigns:campaign_create"),
         reverse("interactions:interaction_log"),
+        reverse("interactions:interaction_log") + f"?go_entry={data['oldest_entry']}",
+        reverse("interactions:interaction_log") + "?go_entry=999999999",
         reverse("interactions:entry_detail", args=[data["entry"].pk]),
         reverse("interactions:interaction_create"),
         reverse("core:job_list"),

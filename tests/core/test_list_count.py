@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from core import list_count
+from core import keyset
 from tests.factories import ContactFactory, MailingGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_a_small_list_is_counted_exactly(viewer, five_contacts):
 def test_a_filtered_list_above_the_cap_says_more_than(
     viewer, five_contacts, monkeypatch
 ):
-    monkeypatch.setattr(list_count, "CAP", 3)
+    monkeypatch.setattr(keyset, "COUNT_CAP", 3)
     response = viewer.get(LIST_URL, {"q": "berg", "per_page": "25"})
     paginator = _paginator(response)
     assert (paginator.count, paginator.capped) == (3, True)
@@ -49,7 +49,7 @@ def test_a_filtered_list_above_the_cap_says_more_than(
 
 
 def test_a_filtered_list_at_the_cap_is_exact(viewer, five_contacts, monkeypatch):
-    monkeypatch.setattr(list_count, "CAP", 5)
+    monkeypatch.setattr(keyset, "COUNT_CAP", 5)
     paginator = _paginator(viewer.get(LIST_URL, {"q": "berg"}))
     assert (paginator.count, paginator.capped) == (5, False)
 
@@ -60,7 +60,7 @@ def test_a_filtered_list_at_the_cap_is_exact(viewer, five_contacts, monkeypatch)
 def test_the_unfiltered_list_shows_postgresqls_estimate(
     viewer, five_contacts, monkeypatch
 ):
-    monkeypatch.setattr(list_count, "CAP", 3)
+    monkeypatch.setattr(keyset, "COUNT_CAP", 3)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE contacts_contact")
     response = viewer.get(LIST_URL)

@@ -125,7 +125,8 @@ def test_an_unknown_format_is_taken_as_csv(marketing_client):
 @pytest.mark.django_db
 def test_the_log_page_offers_the_export_with_its_filters(marketing_client):
     page = marketing_client.get(
-        reverse("interactions:interaction_log"), {"evaluation": "positive", "page": 1}
+        reverse("interactions:interaction_log"),
+        {"evaluation": "positive", "after": "2026-01-01_5", "go_entry": "7"},
     ).content.decode()
 
     assert f'href="{EXPORT}?evaluation=positive&amp;format=csv"' in page

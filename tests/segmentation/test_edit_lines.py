@@ -211,11 +211,11 @@ def test_the_segment_page_filters_and_pages_in_constant_queries(
     with django_assert_num_queries(11):
         response = marketing_client.get(
             segment.get_absolute_url(),
-            {"language": "sv", "changed": "no", "salesperson": "", "page": "1"},
+            {"language": "sv", "changed": "no", "salesperson": ""},
         )
 
     matching = extra_lines + 1
-    assert response.context["page_obj"].paginator.count == matching
+    assert response.context["line_count"] == matching
     assert f"All {matching} matching line" in response.content.decode()
 
 

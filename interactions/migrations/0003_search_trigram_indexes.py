@@ -9,7 +9,7 @@ from core.trigram import trigram_indexes
 
 
 class Migration(migrations.Migration):
-    dependencies = [("interactions", "0001_initial")]
+    dependencies = [("interactions", "0002_log_keyset_index")]
 
     operations = [
         trigram_indexes(
