@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -262,6 +263,12 @@ class Contact(models.Model):
             models.Index(fields=["post_code"], name="contact_post_code_idx"),
             models.Index(fields=["country", "city"], name="contact_country_city_idx"),
             models.Index(fields=["email"], name="contact_email_idx"),
+            # A contact's company, or itself (segmentation.selection.group_key):
+            # Expand Companies finds whole companies through it.
+            models.Index(
+                Coalesce("company", "id"),
+                name="contact_group_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -81,7 +81,7 @@ def contact_search(request):
         contacts = contacts.none()
     elif term:
         contacts = contacts.filter(
-            Q(number__istartswith=term) | Q(name__icontains=term)
+            Q(number__istartswith=term) | Q(name__unicode_icontains=term)
         )
     results = [
         {"id": contact.pk, "text": str(contact)}

@@ -12,8 +12,11 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from core.database import analyse_if_never_analysed
+        from core.text_search import register_lookups, register_sqlite_functions
 
         connection_created.connect(analyse_if_never_analysed)
+        connection_created.connect(register_sqlite_functions)
+        register_lookups()
 
         from core.export_jobs import EXPORT_KIND
         from core.jobs import register_job_kind

@@ -110,7 +110,9 @@ class LoggedSegmentFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
-        condition = Q(segment_number__icontains=value) | Q(description__icontains=value)
+        condition = Q(segment_number__unicode_icontains=value) | Q(
+            description__unicode_icontains=value
+        )
         if value.isdigit():
             condition |= Q(pk=int(value))
         return queryset.filter(condition)

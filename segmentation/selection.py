@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from contacts.models import Contact
+from core.text_search import OneOf
 from segmentation.criteria import matching_contacts
 from segmentation.models import SegmentLine, StepDefinition
 
@@ -48,22 +49,42 @@ def line_order():
     return [company_name, company_key(), "type", "name", "pk"]
 
 
+def group_key():
+    """The contact's company, or the contact itself if it is a company or has none.
+
+    Contacts with the same key are one company with its persons (a person without
+    a company is a group of one): what Expand Companies adds whole. A company
+    has no company (a check constraint), so the key never needs the type, and
+    an expression index (contact_group_idx) finds a group's contacts.
+    """
+    return Coalesce(F("company_id"), F("pk"))
+
+
 def candidates_for_add(
     matched: QuerySet[Contact], *, expand_companies: bool, allow_related_companies: bool
 ) -> QuerySet[Contact]:
-    """The matched contacts, widened to whole companies and/or to their companies."""
-    contacts = matched
+    """The matched contacts, widened to whole companies and/or to their companies.
+
+    Each widening is one condition on an indexed key against the matched
+    contacts' keys, gathered once. A test per contact (EXISTS … OR
+    EXISTS …) read all of a million contacts and probed the matched ones for
+    each: 28 s for Expand Companies of one city's 10,000 contacts.
+    """
     if expand_companies:
-        contacts = Contact.objects.alias(company_key=company_key()).filter(
-            Exists(matched.filter(pk=OuterRef("pk")))
-            | _in_company_of_any(matched, "company_key")
+        # Every candidate's company is then a candidate too: Allow Related
+        # Companies adds nothing more.
+        return Contact.objects.filter(
+            OneOf(group_key(), matched.values(group=group_key()))
         )
     if allow_related_companies:
-        contacts = Contact.objects.filter(
-            Exists(contacts.filter(pk=OuterRef("pk")))
-            | Exists(contacts.filter(company_id=OuterRef("pk")))
+        # A semi-join on the union: at 100,000 matched contacts and more, an
+        # array of their ids costs more to probe than the hash PostgreSQL builds.
+        return Contact.objects.filter(
+            pk__in=matched.values("pk").union(
+                matched.filter(company__isnull=False).values("company_id")
+            )
         )
-    return contacts
+    return matched
 
 
 def _on_segment(segment) -> Exists:
