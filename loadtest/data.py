@@ -68,9 +68,9 @@ def plan(*, segment_lines: int) -> Plan:
             : segment_lines + RACE_LINES + RACE_ADD + ADDS * ADD_SIZE
         ]
     )
-    big = _segment("Load test: big segment", persons[:segment_lines])
+    big = make_segment("Load test: big segment", persons[:segment_lines])
     rest = persons[segment_lines:]
-    race = _segment("Load test: Log while adding", rest[:RACE_LINES])
+    race = make_segment("Load test: Log while adding", rest[:RACE_LINES])
     rest = rest[RACE_LINES:]
     race_add, rest = rest[:RACE_ADD], rest[RACE_ADD:]
     # Each Add overlaps the next by half: concurrent Adds of the same contacts.
@@ -87,7 +87,8 @@ def plan(*, segment_lines: int) -> Plan:
     )
 
 
-def _segment(description: str, numbers: list[str]) -> Segment:
+def make_segment(description: str, numbers: list[str]) -> Segment:
+    """A segment of the business-letter template holding these contact numbers."""
     template = InteractionTemplate.objects.get(code="BUS")
     segment = save_segment(
         Segment(),
@@ -99,7 +100,8 @@ def _segment(description: str, numbers: list[str]) -> Segment:
         upload=None,
         user=None,
     )
-    add_contacts(segment, criteria={"number": [" ".join(numbers)]}, user=None)
+    if numbers:
+        add_contacts(segment, criteria={"number": [" ".join(numbers)]}, user=None)
     return segment
 
 

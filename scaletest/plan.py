@@ -14,9 +14,9 @@ from django.db.models import Count
 
 from contacts.models import Contact
 from core.models import Job, JobChunk
-from interactions.models import InteractionLogEntry, InteractionTemplate, LoggedSegment
+from interactions.models import InteractionLogEntry, LoggedSegment
+from loadtest.data import make_segment
 from segmentation.models import Segment, SegmentLine
-from segmentation.services import add_contacts, save_segment
 
 LETTER_SUFFIX = ".docx"
 
@@ -74,7 +74,7 @@ def make_plan(sizes: Sizes) -> Plan:
     per_segment, add_segments = [], {}
     for index in range(sizes.add_segments):
         start = take(half)
-        segment = _segment(f"Scale test: Adds {index + 1}", start)
+        segment = make_segment(f"Scale test: Adds {index + 1}", start)
         numbers = take(half * (adds_per_segment + 1))
         add_segments[segment.pk] = set(start) | set(numbers)
         per_segment.append(
@@ -87,30 +87,13 @@ def make_plan(sizes: Sizes) -> Plan:
     adds = [add for turn in zip(*per_segment, strict=True) for add in turn]
     log_segments = {}
     for index in range(sizes.log_segments):
-        segment = _segment(f"Scale test: Log {index + 1}", take(sizes.log_lines))
+        segment = make_segment(f"Scale test: Log {index + 1}", take(sizes.log_lines))
         log_segments[segment.pk] = (segment.number, sizes.log_lines)
     letters = [
-        _segment(f"Scale test: letters {index + 1}", take(sizes.letter_lines)).pk
+        make_segment(f"Scale test: letters {index + 1}", take(sizes.letter_lines)).pk
         for index in range(sizes.letter_segments)
     ]
     return Plan(adds, add_segments, log_segments, letters)
-
-
-def _segment(description: str, numbers: list[str]) -> Segment:
-    template = InteractionTemplate.objects.get(code="BUS")
-    segment = save_segment(
-        Segment(),
-        fields={
-            **template.interaction_defaults(),
-            "description": description,
-            "template": template,
-        },
-        upload=None,
-        user=None,
-    )
-    if numbers:
-        add_contacts(segment, criteria={"number": [" ".join(numbers)]}, user=None)
-    return segment
 
 
 def check_adds(plan: Plan) -> tuple[int, list[str]]:
