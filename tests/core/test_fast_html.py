@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from core.fast_html import format_row
 
 VALUES = [
-    "<b>O'Brien & \"Sons\"</b>",
+    '<b>O\'Brien & "Sons"</b>',
     mark_safe("<em>kept</em>"),
     gettext_lazy("Preview"),
     None,
