@@ -13,6 +13,9 @@ class ContactPicker(forms.Select):
     form with a company field stays small with a million contacts.
     """
 
+    # What it renders depends on the value alone (core/filter_panel.py).
+    lists_choices = False
+
     def __init__(self, *, contact_type: str = "", attrs=None):
         super().__init__(attrs)
         self.contact_type = contact_type

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 from contacts.models import Contact
 from core.export_jobs import export
 from core.files import serve_file
+from core.filter_panel import panel_key
 from core.ids import MAX_ID
 from core.keyset import (
     POSITION_NAMES,
@@ -119,6 +120,9 @@ class InteractionLogView(PermissionRequiredMixin, TemplateView):
             jump=jump,
             kept_query=kept_query(self.request, leave_out=jump.fields),
             evaluations=[choice for choice in Evaluation.choices if choice[0]],
+            panel_key=None
+            if filtered
+            else panel_key(self.request, filterset.form, leave_out=jump.fields),
             **kwargs,
         )
 

@@ -5,9 +5,10 @@ from django.template.defaultfilters import floatformat, truncatechars
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.formats import get_format, localize
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from core.fast_html import format_row
 
 register = template.Library()
 
@@ -39,7 +40,7 @@ def segment_line_rows(lines, editable=False) -> SafeString:
     field was changed for the contact, cost the page more than its queries.
     """
     if not lines:
-        return format_html(
+        return format_row(
             '<tr><td colspan="12" class="text-secondary">{}</td></tr>',
             _("No lines yet: add contacts by hand or with Add Contacts."),
         )
@@ -55,17 +56,17 @@ class _Shared:
     PLACEHOLDER = 987654321
 
     def __init__(self):
-        self.changed = format_html(
+        self.changed = format_row(
             '<span class="visually-hidden"> {}</span>', _("(changed for this contact)")
         )
-        self.duplicate = format_html(
+        self.duplicate = format_row(
             '<span class="badge text-bg-warning" title="{}">{}</span>',
             _("This contact is on the segment more than once."),
             _("duplicate"),
         )
         self.types = {"email": _("Email"), "hard_copy": _("Hard copy")}
         self.no_type = _("(none)")
-        self.personalised = format_html(
+        self.personalised = format_row(
             '<span class="badge text-bg-info">{}</span>', _("personalised")
         )
         self.shared = _("shared")
@@ -104,7 +105,7 @@ def _line_row(line, editable: bool, shared: _Shared) -> SafeString:
 
     subject = ""
     if line.effective_subject:
-        subject = format_html(
+        subject = format_row(
             '<div class="text-secondary{}">{}{}</div>',
             OVERRIDDEN_CLASS if "subject" in changed else "",
             line.effective_subject,
@@ -117,9 +118,9 @@ def _line_row(line, editable: bool, shared: _Shared) -> SafeString:
     else:
         document = "–"
     correspondence_type = marks("correspondence_type", inside_class=True)
-    return format_html(
+    return format_row(
         LINE_ROW,
-        select=format_html(
+        select=format_row(
             '<td><input type="checkbox" class="form-check-input" name="lines"'
             ' value="{}" form="line-actions" aria-label="{}"></td>',
             line.pk,
@@ -130,10 +131,8 @@ def _line_row(line, editable: bool, shared: _Shared) -> SafeString:
         contact_url=shared.url("contact", contact.pk),
         contact_number=contact.number,
         contact_name=contact.name,
-        duplicate=format_html(" {}", shared.duplicate) if line.is_duplicate else "",
-        company=format_html(
-            '<div class="text-secondary">{}</div>', contact.company.name
-        )
+        duplicate=format_row(" {}", shared.duplicate) if line.is_duplicate else "",
+        company=format_row('<div class="text-secondary">{}</div>', contact.company.name)
         if contact.company_id
         else "",
         template=line.effective_template_code or "–",
@@ -152,7 +151,7 @@ def _line_row(line, editable: bool, shared: _Shared) -> SafeString:
         description=line.effective_description or "–",
         **marks("description"),
         subject=subject,
-        comment=format_html(
+        comment=format_row(
             '<div class="fst-italic">“{}”</div>',
             truncatechars(line.personal_comment, 60),
         )
@@ -163,14 +162,14 @@ def _line_row(line, editable: bool, shared: _Shared) -> SafeString:
         duration=localize(line.effective_duration),
         **marks("duration", inside_class=True),
         document=document,
-        preview=format_html(
+        preview=format_row(
             '<a class="btn btn-sm btn-link p-0 me-2" href="{}">{}</a>',
             shared.url("preview", line.segment_id, line.pk),
             shared.preview,
         )
         if line.effective_document_id
         else "",
-        edit=format_html(
+        edit=format_row(
             '<a class="btn btn-sm btn-link p-0" href="{}">{}</a>',
             shared.url("edit", line.segment_id, line.pk),
             shared.edit,

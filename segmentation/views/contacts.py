@@ -5,7 +5,6 @@ They live here, not in contacts, because the criteria read interactions and
 the list creates segments; config/urls.py keeps them in the contacts namespace.
 """
 
-import hashlib
 from urllib.parse import urlencode
 
 import django_filters
@@ -14,16 +13,16 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import ModelChoiceField
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.text import format_lazy
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from contacts.exports import export_contacts
 from contacts.models import Contact
+from core.filter_panel import panel_key
 from core.list_count import ListPaginator
 from segmentation.criteria import SECTIONS, ContactCriteria, parameters_from
 from segmentation.services import create_segment_from_criteria
@@ -120,37 +119,6 @@ class ContactListView(PermissionRequiredMixin, ListView):
 
 # Parameters of the list that select nothing: with only these the list is unfiltered.
 LIST_ONLY = {"sort", "page", "per_page"}
-
-
-def panel_key(request, form) -> str:
-    """What the unfiltered list's filter panel looks like, as a cache key.
-
-    Rendering the panel's 29 fields is most of the first page's time (0.12 s of
-    0.15 s at a million contacts). Its HTML depends on the language, the query
-    and the choices offered, so the key holds all three: the choices are read
-    (one small query per model, as rendering does) and a changed reference row
-    changes the key, never a stale panel. Only the unfiltered list is cached,
-    so each search does not store a copy.
-    """
-    choices = [
-        (name, _choices(field))
-        for name, field in form.fields.items()
-        if hasattr(field, "choices")
-    ]
-    # The page number is not in the panel: every page shares one copy.
-    query = sorted(item for item in request.GET.lists() if item[0] != "page")
-    parts = (get_language(), query, choices)
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def _choices(field) -> list[tuple[str, str]]:
-    """A field's choices as (value, label) text; a model's rows read in one query."""
-    if isinstance(field, ModelChoiceField):
-        return [
-            (str(field.prepare_value(row)), str(field.label_from_instance(row)))
-            for row in field.queryset
-        ]
-    return [(str(value), str(label)) for value, label in field.choices]
 
 
 @permission_required("contacts.view_contact", raise_exception=True)

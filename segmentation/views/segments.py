@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
+from core.filter_panel import panel_key
 from core.keyset import KeyOrder, kept_query, requested_page
 from interactions.models import LoggedSegment
 from segmentation.effective import with_effective_values
@@ -114,6 +115,7 @@ def segment_detail(request, pk):
     if line_filter.is_valid():
         lines = matching_lines(segment, line_filter.cleaned_data)
     jump = LineJumpForm(request.GET)
+    filtered = any(line_filter.data.get(name) for name in FILTER_FIELDS)
     # Page through bare line ids first, by keyset: the annotated query below
     # then computes the effective values of this page's lines only.
     page = requested_page(
@@ -163,7 +165,11 @@ def segment_detail(request, pk):
             "kept_query": kept_query(request, leave_out=jump.fields),
             "add_lines_form": AddLinesForm(),
             "line_filter": line_filter,
-            "filtered": any(line_filter.data.get(name) for name in FILTER_FIELDS),
+            "filtered": filtered,
+            # The unfiltered line filter's fields are cached (core/filter_panel.py).
+            "panel_key": None
+            if filtered or line_filter.errors
+            else panel_key(request, line_filter, leave_out=jump.fields),
             "stale_letters": stale_letter_count(segment),
         },
     )
