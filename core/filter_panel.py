@@ -8,8 +8,12 @@ stale panel. Views ask for a key only when the list is unfiltered, so each
 search does not store a copy.
 """
 
+import functools
 import hashlib
+from importlib.metadata import version
+from pathlib import Path
 
+from django.conf import settings
 from django.forms import ModelChoiceField
 from django.utils.translation import get_language
 
@@ -30,8 +34,36 @@ def panel_key(request, form, *, leave_out=()) -> str:
     # one copy.
     left_out = {"page", *POSITION_NAMES, *leave_out}
     query = sorted(item for item in request.GET.lists() if item[0] not in left_out)
-    parts = (get_language(), query, choices)
+    parts = (release(), get_language(), query, choices)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+# Whose templates draw a panel besides ours.
+TEMPLATE_PACKAGES = (
+    "django",
+    "django-crispy-forms",
+    "crispy-bootstrap5",
+    "django-filter",
+)
+
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of what draws the panels besides the request: our templates,
+    our translations and the template libraries' versions. A release that
+    changes any of them makes new keys, so no cached panel outlives its code.
+    Read once per process."""
+    digest = hashlib.sha256()
+    roots = [Path(root) for root in settings.TEMPLATES[0]["DIRS"]]
+    roots += [Path(root) for root in settings.LOCALE_PATHS]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".html", ".mo") and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    for package in TEMPLATE_PACKAGES:
+        digest.update(version(package).encode())
+    return digest.hexdigest()
 
 
 def _choices(field) -> list[tuple[str, str]]:
