@@ -2,7 +2,6 @@
 
 import argparse
 import json
-import logging
 import os
 import sys
 import time
@@ -20,16 +19,7 @@ def main(argv=None) -> int:
     sqlite_file = "loadtest-quick.sqlite3" if args.quick else "loadtest.sqlite3"
     database_url = os.environ.get("DATABASE_URL", f"sqlite:///{WORKDIR / sqlite_file}")
     env = server.environment(database_url, WORKDIR / "media")
-    os.environ.update({key: env[key] for key in ("DATABASE_URL", "MEDIA_ROOT")})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    server.manage("migrate", "--noinput", "-v0", env=env)
-    server.manage("createcachetable", "-v0", env=env)
-    server.manage("collectstatic", "--noinput", "-v0", env=env)
-
-    import django
-
-    django.setup()
+    server.prepare(env)
     from django.db import connection
 
     from loadtest import data

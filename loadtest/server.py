@@ -1,5 +1,6 @@
 """gunicorn with 4 workers on 127.0.0.1, against the load test's database."""
 
+import logging
 import os
 import socket
 import subprocess
@@ -38,6 +39,21 @@ def manage(*arguments: str, env: dict[str, str]) -> None:
     subprocess.run(
         [sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, check=True
     )
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Point this process at env's database and media folder, bring the database
+    up to date, collect the static files and set Django up."""
+    os.environ.update({key: env[key] for key in ("DATABASE_URL", "MEDIA_ROOT")})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("createcachetable", "-v0", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+
+    import django
+
+    django.setup()
 
 
 @contextmanager

@@ -3,7 +3,6 @@
 import argparse
 import asyncio
 import json
-import logging
 import os
 import shutil
 import sys
@@ -42,16 +41,7 @@ def main(argv=None) -> int:
         shutil.rmtree(folder, ignore_errors=True)
     (WORKDIR / "logs").mkdir(parents=True)
     direct = server.environment(database_url, media)
-    os.environ.update({key: direct[key] for key in ("DATABASE_URL", "MEDIA_ROOT")})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    server.manage("migrate", "--noinput", "-v0", env=direct)
-    server.manage("createcachetable", "-v0", env=direct)
-    server.manage("collectstatic", "--noinput", "-v0", env=direct)
-
-    import django
-
-    django.setup()
+    server.prepare(direct)
     from django.db import connection
 
     from loadtest import data
