@@ -69,7 +69,7 @@ FULL = {
     "contacts": 200_000,
     "entries": 1_000_000,
     "segment_lines": 20_000,
-    "requests": 10,
+    "requests": 30,
     "deadline": 120,
 }
 QUICK = {

@@ -24,6 +24,23 @@ def run_all(base: str, plan: data.Plan, args, all_stats: list, problems: list) -
         f"/interactions/?contact={plan.some_contact}",
         f"/segments/{big}/add-contacts/?language=sv",
     ]
+    # Warm every server process first (templates compiled, cached panels
+    # written), as a server that has run for a while is; not measured.
+    warm_up = Stats("warm-up")
+    asyncio.run(
+        _with_sessions(
+            base,
+            args.workers,
+            lambda sessions: read_load(
+                sessions,
+                urls,
+                requests=args.workers * 2 * len(urls),
+                deadline=args.deadline,
+                stats=warm_up,
+            ),
+        )
+    )
+    problems.extend(f"warm-up: {error}" for error in warm_up.errors)
     for level in LEVELS:
         stats = Stats(f"mixed read c={level}", headline=True)
         asyncio.run(
