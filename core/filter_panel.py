@@ -10,9 +10,12 @@ search does not store a copy.
 
 import functools
 import hashlib
-from importlib.metadata import version
 from pathlib import Path
 
+import crispy_bootstrap5
+import crispy_forms
+import django
+import django_filters
 from django.conf import settings
 from django.forms import ModelChoiceField
 from django.utils.translation import get_language
@@ -39,12 +42,7 @@ def panel_key(request, form, *, leave_out=()) -> str:
 
 
 # Whose templates draw a panel besides ours.
-TEMPLATE_PACKAGES = (
-    "django",
-    "django-crispy-forms",
-    "crispy-bootstrap5",
-    "django-filter",
-)
+TEMPLATE_PACKAGES = (django, crispy_forms, crispy_bootstrap5, django_filters)
 
 
 @functools.cache
@@ -62,7 +60,7 @@ def release() -> str:
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     for package in TEMPLATE_PACKAGES:
-        digest.update(version(package).encode())
+        digest.update(package.__version__.encode())
     return digest.hexdigest()
 
 
