@@ -479,6 +479,9 @@ def test_the_history_costs_the_same_queries_for_1_or_20_events(
     record_event(actor=marketing_user, action=Action.CREATE_CONTACT, obj=few)
     for _ in range(20):
         record_event(actor=UserFactory(), action=Action.CREATE_CONTACT, obj=many)
+    # A first visit may fill a cache (the segment page's line filter) that
+    # later visits read: count visits after it.
+    _page(marketing_client, few)
 
     with CaptureQueriesContext(connection) as one:
         _page(marketing_client, few)
