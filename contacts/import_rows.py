@@ -225,14 +225,9 @@ class _RowChecker:
         prepared["website"] = self._checked(website, "website", error)
         prepared["language"] = language = cells.get("language", "").lower()
         if language:
-            message = self.messages.get(("language", language))
-            if message is None:
-                try:
-                    language_code_validator(language)
-                    message = ""
-                except ValidationError as invalid:
-                    message = invalid.messages[0]
-                self.messages[("language", language)] = message
+            message = self._message(
+                language_code_validator, "language", language, remember=True
+            )
             if message:
                 error("language", message)
         correspondence = cells.get("correspondence_type", "").lower()
@@ -293,6 +288,15 @@ class _RowChecker:
         if column == "email" and _plainly_valid_email(value):
             return value
         validator = self.email_validator if column == "email" else self.url_validator
+        # Websites repeat (a company's colleagues share one): check each once.
+        message = self._message(validator, column, value, remember=column == "website")
+        if message:
+            error(column, message)
+        return value
+
+    def _message(self, validator, column: str, value: str, *, remember: bool) -> str:
+        """The validator's message for the value ("" if valid); with `remember`,
+        each distinct value is checked once per import."""
         message = self.messages.get((column, value))
         if message is None:
             try:
@@ -300,12 +304,9 @@ class _RowChecker:
                 message = ""
             except ValidationError as invalid:
                 message = invalid.messages[0]
-            # Websites repeat (a company's colleagues share one): check each once.
-            if column == "website":
+            if remember:
                 self.messages[(column, value)] = message
-        if message:
-            error(column, message)
-        return value
+        return message
 
     def _check_company(self, value: str, contact_type, prepared: dict, error) -> None:
         prepared["company_id"] = prepared["company_row"] = None

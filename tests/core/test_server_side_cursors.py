@@ -10,29 +10,23 @@ from tests.test_settings import _manage
 pytestmark = pytest.mark.django_db
 
 
-def test_the_setting_turns_server_side_cursors_off():
+@pytest.mark.parametrize(
+    ("environment", "disabled"),
+    [({"DISABLE_SERVER_SIDE_CURSORS": "true"}, "True"), ({}, "False")],
+)
+def test_the_setting_turns_server_side_cursors_off_and_they_stay_on_by_default(
+    environment, disabled
+):
     result = _manage(
         "shell",
         "-c",
         "from django.db import connection; "
         "print(connection.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused",
-        DISABLE_SERVER_SIDE_CURSORS="true",
+        **environment,
     )
 
-    assert result.stdout.splitlines()[-1] == "True", result.stderr
-
-
-def test_server_side_cursors_stay_on_by_default():
-    result = _manage(
-        "shell",
-        "-c",
-        "from django.db import connection; "
-        "print(connection.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused",
-    )
-
-    assert result.stdout.splitlines()[-1] == "False", result.stderr
+    assert result.stdout.splitlines()[-1] == disabled, result.stderr
 
 
 def _open_cursors_while_iterating() -> int:
